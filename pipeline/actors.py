@@ -1,0 +1,181 @@
+"""Actors: codebook phrase matching over the parse, resolved to CAMEO actor codes.
+
+A noun phrase is resolved from the codebook mentions inside it: a named person valid on the
+event date gives the full code; an organisation gives its code; otherwise a country (name,
+adjective, capital or seat) plus an agent noun or title ("French Foreign Minister" -> FRAGOV).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.codebook.loader import ActorCodebook, ActorEntry
+
+PRONOUNS_PERSON = {"he", "she", "him", "her"}
+PRONOUNS_GROUP = {"it", "they", "them", "we", "its", "their"}
+NP_EXCLUDED_DEPS = {"relcl", "acl", "advcl", "punct", "cc", "conj", "appos", "prep", "det", "predet", "case"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    code: str | None
+    country: str | None
+    agent: str | None
+    text: str
+    start: int  # char offsets within the doc
+    end: int
+    is_person: bool = False
+
+
+class ActorMatcher:
+    """Finds codebook actor phrases in a Doc (PhraseMatcher on lower-cased tokens)."""
+
+    def __init__(self, nlp, codebook: ActorCodebook):
+        from spacy.matcher import PhraseMatcher
+
+        self.codebook = codebook
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.by_key: dict[str, list[ActorEntry]] = {}
+        phrases: dict[str, list[ActorEntry]] = {}
+        for entry in codebook.entries:
+            phrases.setdefault(entry.phrase.lower(), []).append(entry)
+        for i, (phrase, entries) in enumerate(sorted(phrases.items())):
+            key = f"A{i}"
+            self.by_key[key] = entries
+            self.matcher.add(key, [nlp.make_doc(phrase)])
+        self._strings = nlp.vocab.strings
+
+    def mentions(self, doc) -> dict[int, tuple[int, int, list[ActorEntry]]]:
+        """token index -> (span start, span end, entries) for the longest non-overlapping matches."""
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            entries = self.by_key[self._strings[match_id]]
+            # Proper names must be capitalised in the text ("Turkey" the country, not "turkey").
+            if not any(e.kind in ("noun", "title") for e in entries) and not doc[start].text[:1].isupper():
+                if not doc[start].text.isupper():
+                    continue
+            spans.append((start, end, entries))
+        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        taken: set[int] = set()
+        out: dict[int, tuple[int, int, list[ActorEntry]]] = {}
+        for start, end, entries in spans:
+            if any(i in taken for i in range(start, end)):
+                continue
+            taken.update(range(start, end))
+            for i in range(start, end):
+                out[i] = (start, end, entries)
+        return out
+
+
+def _valid_on(entry: ActorEntry, when: dt.date | None) -> bool:
+    if entry.kind != "person":
+        return True
+    if when is None:
+        return entry.start is None and entry.end is None
+    return (entry.start is None or entry.start <= when) and (entry.end is None or when <= entry.end)
+
+
+def noun_phrase_tokens(head) -> list:
+    """Tokens of the noun phrase headed by `head`: modifiers and 'of'-phrases, no clauses."""
+    tokens = [head]
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for child in tok.children:
+            if child.dep_ in NP_EXCLUDED_DEPS and not (child.dep_ == "prep" and child.lower_ in ("of", "for") and tok is head):
+                continue
+            tokens.append(child)
+            stack.append(child)
+    tokens.sort(key=lambda t: t.i)
+    return tokens
+
+
+def compose_code(country: str | None, agent: str | None) -> str | None:
+    if country and agent and country not in ("IGO", "NGO", "IMG"):
+        return country + agent
+    if country:
+        return country
+    return None
+
+
+def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | None = None) -> Actor | None:
+    """Resolve the noun phrase headed by `head` to an actor, or None when nothing supports one."""
+    tokens = noun_phrase_tokens(head)
+    # Also look into an appositive ("Romain Nadal, the ministry spokesman").
+    for child in head.children:
+        if child.dep_ == "appos":
+            tokens.extend(noun_phrase_tokens(child))
+    seen_spans = set()
+    person = org = None
+    country = agent = None
+    capital = False
+    best_agent_dist = None
+    for tok in tokens:
+        m = mentions.get(tok.i)
+        if m is None or (m[0], m[1]) in seen_spans:
+            continue
+        seen_spans.add((m[0], m[1]))
+        entries = [e for e in m[2] if _valid_on(e, when)]
+        if not entries:
+            # A known person outside the dates of their office: resolved by title/country only.
+            continue
+        e = entries[0]
+        if e.kind == "person":
+            person = person or e
+        elif e.kind in ("igo", "ngo", "media", "group"):
+            org = org or e
+        elif e.kind in ("noun", "title"):
+            dist = abs(m[1] - 1 - head.i)
+            if best_agent_dist is None or dist < best_agent_dist:
+                agent, best_agent_dist = e.agent, dist
+        else:
+            if country is None:
+                country = e.country
+            if e.kind in ("capital", "seat", "seat_mil", "seat_leg") and e.agent:
+                capital = True
+                if agent is None:
+                    agent = e.agent
+    doc = head.doc
+    # The actor's words: the matched mentions, plus the head when it names the actor.
+    matched = [t for t in tokens if t.i in mentions and (mentions[t.i][0], mentions[t.i][1]) in seen_spans]
+    if head.pos_ == "PROPN" or head.i in mentions:
+        matched.append(head)
+    span_tokens = matched or tokens
+    first = min(t.i for t in span_tokens)
+    last = max(t.i for t in span_tokens)
+    for t in tokens:  # keep a name's parts together ("Staffan de Mistura")
+        if t.i == last + 1 and t.pos_ == "PROPN":
+            last = t.i
+    start = doc[first].idx
+    end = doc[last].idx + len(doc[last].text)
+    text = doc.text[start:end]
+    if person is not None:
+        return Actor(person.code, person.country, person.agent, text, start, end, True)
+    if org is not None:
+        return Actor(org.code, org.country, org.agent, text, start, end)
+    if country is None and agent is not None and default_country:
+        country = default_country
+    if country is None and agent is None:
+        if head.pos_ == "PROPN":
+            return Actor(None, None, None, text, start, end, False)
+        return None
+    _ = capital
+    is_person = head.lower_ not in ("government", "regime") and any(
+        mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) and t.i == head.i for t in tokens)
+    return Actor(compose_code(country, agent), country, agent, text, start, end, is_person)
+
+
+def article_countries(doc, mentions) -> Counter:
+    """How often each country is named in the article (for unknown actors' country)."""
+    counts: Counter = Counter()
+    seen = set()
+    for i, (s, e, entries) in mentions.items():
+        if (s, e) in seen:
+            continue
+        seen.add((s, e))
+        entry = entries[0]
+        if entry.country and entry.country not in ("IGO", "NGO", "IMG") and entry.kind not in ("noun", "title"):
+            counts[entry.country] += 1
+    return counts

