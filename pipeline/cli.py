@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -114,6 +115,86 @@ def evaluate(
         write_text(json_out, json.dumps(result, indent=2, sort_keys=True) + "\n")
 
 
+@app.command("evaluate-dates")
+def evaluate_dates(
+    gold: Annotated[Path, typer.Option("--gold", help="Date gold (eval format E).")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON.")] = None,
+    pred_out: Annotated[Optional[Path], typer.Option("--pred-out", help="Parquet of the expressions found.")] = None,
+) -> None:
+    """Find and resolve the time expressions of each document; span recall and exact values."""
+    from pipeline.evaluate_dates import PRED_SCHEMA, load_records, score_dates
+    from pipeline.io import write_parquet, write_text
+    from pipeline.runner import rows_to_table
+
+    result, preds = score_dates(load_records(gold))
+    print(f"dates {gold.name}: {result['documents']} documents, {result['gold_date_expressions']} gold DATE expressions")
+    print(f"  span recall {result['span_recall']:.3f}, span precision {result['span_precision']:.3f}")
+    print(f"  exact value {result['exact_value_accuracy']:.3f} of {result['target_expressions']} day/month/year DATE values")
+    if json_out:
+        write_text(json_out, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    if pred_out:
+        write_parquet(rows_to_table(preds, PRED_SCHEMA), pred_out)
+
+
+@app.command("evaluate-places")
+def evaluate_places(
+    gold: Annotated[Path, typer.Option("--gold", help="Toponym gold (format C) or event-location gold (format D).")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON.")] = None,
+    pred_out: Annotated[Optional[Path], typer.Option("--pred-out", help="Parquet of the toponyms found (format C).")] = None,
+) -> None:
+    """Toponym recognition/resolution (format C) or event-location accuracy (format D)."""
+    from pipeline.code import ArticleCoder, CodeSettings
+    from pipeline.codebook.loader import load_codebooks
+    from pipeline.evaluate_dates import load_records
+    from pipeline.evaluate_places import TOPONYM_SCHEMA, find_toponyms, score_event_locations, score_toponyms
+    from pipeline.io import write_parquet, write_text
+    from pipeline.runner import progress, rows_to_table
+
+    records = load_records(gold)
+    coder = ArticleCoder(load_codebooks(), CodeSettings.from_params(_params()))
+    texts = ((r["text"], r) for r in records)
+    if records and "toponyms" in records[0]:
+        predictions, rows = {}, []
+        demonyms = {e.phrase: e.country for e in coder.books.actors.entries if e.kind in ("adjective", "demonym")}
+        not_toponym_kinds = {"person", "igo", "ngo", "media", "group", "title", "noun"}
+        with progress("toponyms", total=len(records)) as advance:
+            for doc, rec in coder.nlp.pipe(texts, as_tuples=True, batch_size=32):
+                mentions = coder.coder.matcher.mentions(doc)
+                people = {i for i, (_s, _e, ents) in mentions.items() if ents[0].kind in not_toponym_kinds}
+                found = find_toponyms(doc, coder.gazetteer, demonyms, people)
+                predictions[rec["id"]] = found
+                for f in found:
+                    p = f["place"]
+                    rows.append({"article_id": rec["id"], "start": f["start"], "end": f["end"], "name": f["name"],
+                                 "latitude": p.latitude if p else None, "longitude": p.longitude if p else None,
+                                 "geonames_id": p.geonames_id if p else None, "country": p.country if p else None})
+                advance()
+        result = score_toponyms(records, predictions)
+        print(f"toponyms {gold.name}: recall {result['span_recall']:.3f}, precision {result['span_precision']:.3f}, "
+              f"within 161 km {result['within_161km']:.3f} (median error {result['median_error_km']} km)")
+        if pred_out:
+            write_parquet(rows_to_table(rows, TOPONYM_SCHEMA), pred_out)
+    elif records and "verb" in records[0]:
+        located = {}
+        with progress("event locations", total=len(records)) as advance:
+            for doc, rec in coder.nlp.pipe(texts, as_tuples=True, batch_size=32):
+                verb = doc.char_span(rec["verb"]["start"], rec["verb"]["end"], alignment_mode="expand")
+                found = None
+                if verb is not None:
+                    trig = verb.root
+                    countries = {e[2][0].country for e in coder.coder.matcher.mentions(doc).values() if e[2][0].country}
+                    found = coder.event_place(trig.sent, trig, [], countries, None)
+                located[rec["id"]] = {"start": found[1], "end": found[2]} if found and found[1] is not None else None
+                advance()
+        result = score_event_locations(records, located)
+        print(f"event locations {gold.name}: location accuracy {result['location_accuracy']:.3f} of {result['with_location']}, "
+              f"no-location kept empty {result['no_location_kept_empty']:.3f}, overall {result['overall_accuracy']:.3f}")
+    else:
+        raise PolemosError(f"{gold}: neither toponym gold (format C) nor event-location gold (format D)")
+    if json_out:
+        write_text(json_out, json.dumps(result, indent=2, sort_keys=True) + "\n")
+
+
 def _code_gold(records):
     from pipeline.code import ArticleCoder, CodeSettings, code_articles
     from pipeline.codebook.loader import load_codebooks
@@ -127,6 +208,14 @@ def _code_gold(records):
         for batch in code_articles(gold_articles(records), coder, on_article=lambda a, n: advance()):
             rows.extend(batch)
     return rows
+
+
+@app.command()
+def schema() -> None:
+    """Print the event table's data dictionary (Markdown), generated from pipeline/schema.py."""
+    from pipeline.schema import data_dictionary_markdown
+
+    print(data_dictionary_markdown(), end="")
 
 
 @codebook_app.command("check")
@@ -223,3 +312,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("polemos: interrupted; previous outputs are untouched", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:  # a bug, not a user error: one line unless debugging
+        if os.environ.get("POLEMOS_DEBUG"):
+            raise
+        print(f"polemos: internal error: {type(exc).__name__}: {exc} (set POLEMOS_DEBUG=1 for the traceback)", file=sys.stderr)
+        sys.exit(1)

@@ -135,7 +135,7 @@ class ArticleCoder:
     def _dateline_country(self, art: Article) -> str | None:
         if not art.dateline_place:
             return None
-        places = self.gazetteer.lookup(art.dateline_place)
+        places = self.gazetteer.lookup(art.dateline_place.split(",")[0])
         return places[0].country if places else None
 
     def _article_countries(self, docs, dateline_country) -> set[str]:
@@ -212,11 +212,21 @@ class ArticleCoder:
         return None, "unknown", "none"
 
     def _location(self, art: Article, sent, trig, ev: CodedEvent, countries: set[str]) -> Place | None:
+        ranges = [(a.start, a.end) for a in (ev.source, ev.target) if a is not None and a.start is not None]
+        found = self.event_place(sent, trig, ranges, countries, art.dateline_place)
+        return found[0] if found else None
+
+    def event_place(self, sent, trig, actor_ranges, countries: set[str], dateline_place: str | None):
+        """(place, start, end) where the event at `trig` happened: a place governed by the trigger
+        ("strikes on Aleppo", "talks in Geneva"), else the sentence's place, else the dateline.
+        Offsets are document characters (None for the dateline)."""
         mentions = self.coder.matcher.mentions(sent.doc)
         exclude = set()
         for t in sent:
             m = mentions.get(t.i)
-            if t.pos_ == "ADJ" or t.tag_ == "NNPS":
+            if any(s <= t.idx < e for s, e in actor_ranges):
+                exclude.add(t.i)
+            elif t.pos_ == "ADJ" or t.tag_ == "NNPS":
                 exclude.add(t.i)  # "Syrian", "Russians": nationality is never the place
             elif m is not None:
                 kinds = {e.kind for e in m[2]}
@@ -224,16 +234,27 @@ class ArticleCoder:
                     exclude.add(t.i)
                 elif not _under_locative(t):
                     exclude.add(t.i)  # "Damascus said", "Russia supports": an actor, not a place
-        spans = toponym_spans(sent, self.gazetteer, exclude)
+        spans = [sp for sp in toponym_spans(sent, self.gazetteer, exclude)
+                 if not (sp[2][0].precision == "country" and _modifier_use(sent.doc[sp[0]:sp[1]]))]
         if spans:
-            attached = _attached_toponym(spans, trig)
-            chosen = attached or spans[0]
-            return choose_place(chosen[2], countries)
-        if art.dateline_place:
-            places = self.gazetteer.lookup(art.dateline_place)
+            chosen = _attached_toponym(spans, trig) or _nearest_toponym(spans, trig)
+            doc = sent.doc
+            written = doc[chosen[0]:chosen[1]].text
+            return choose_place(chosen[2], countries, name=written), doc[chosen[0]].idx, doc[chosen[1] - 1].idx + len(doc[chosen[1] - 1].text)
+        if dateline_place:
+            places = self.gazetteer.lookup(dateline_place.split(",")[0])
             if places:
-                return choose_place(places, countries)
+                return choose_place(places, countries, name=dateline_place.split(",")[0]), None, None
         return None
+
+
+def _modifier_use(span) -> bool:
+    """"U.S. forces", "West Bank town": a place name used as a modifier of a non-place noun."""
+    from pipeline.places import PLACE_WORDS
+
+    last = span[-1]
+    return last.dep_ in ("compound", "amod", "nmod") and last.head.i >= span.end and \
+        last.head.lemma_.lower() not in PLACE_WORDS | {"town", "village", "capital", "area", "suburb", "neighborhood", "neighbourhood"}
 
 
 def _under_locative(tok) -> bool:
@@ -270,21 +291,33 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
 
 
 def _attached_toponym(spans, trig):
-    """A toponym governed by a locative preposition on the trigger, its object or its head."""
+    """A toponym governed by the trigger: its direct object ("captured Darfur"), or the object of a
+    locative preposition on the trigger, its object or its head ("strikes on Aleppo", "talks in
+    Geneva"), climbing through "the town of X" to the named place."""
+    from pipeline.places import PLACE_WORDS
+
     heads = {trig.i}
     heads.update(c.i for c in trig.children if c.dep_ in ("dobj", "pobj"))
     if trig.head is not trig:
         heads.add(trig.head.i)
     for start, end, places in spans:
-        tok = trig.doc[end - 1]
-        node = tok
-        for _ in range(4):
+        node = trig.doc[end - 1]
+        for _ in range(6):
+            if node.dep_ == "dobj" and node.head.i == trig.i:
+                return (start, end, places)
             if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS and node.head.head.i in heads:
                 return (start, end, places)
+            if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in PLACE_WORDS | {"town", "village", "outskirts", "suburb", "part", "percent", "capital", "centre", "center", "streets"}:
+                node = node.head.head  # "the town of Tulkarm": go on from "town"
+                continue
             if node.head is node:
                 break
             node = node.head
     return None
+
+
+def _nearest_toponym(spans, trig):
+    return min(spans, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
 
 
 # --------------------------------------------------------------------------- tables

@@ -93,6 +93,13 @@ def _constraint_ok(constraint, forms: set[str] | None) -> bool:
     return bool(constraint & forms)
 
 
+def _detail(constraint, forms: set[str]) -> int:
+    """Words in the longest constraint value that matched ("military tie" beats "tie")."""
+    if constraint is None or constraint is ANY:
+        return 0
+    return max((len(f.split()) for f in constraint & forms), default=0)
+
+
 def _objects(tok):
     objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "attr", "oprd")]
     expanded = []
@@ -127,6 +134,9 @@ def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[i
         obj_forms = modifier_forms(tok)
     else:
         obj_tokens = _objects(tok)
+        if not obj_tokens:
+            # "The agreement was signed": the passive subject is the logical object.
+            obj_tokens = [c for c in tok.children if c.dep_ == "nsubjpass"]
         obj_forms = set().union(*(phrase_forms(o) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
@@ -139,13 +149,16 @@ def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[i
         if not _constraint_ok(p.object, obj_forms):
             continue
         prep_used = set()
+        detail = _detail(p.object, obj_forms)
         if p.prep:
             ok = False
             for word, pobj, _direct in preps:
                 if word != p.prep:
                     continue
-                if _constraint_ok(p.prep_object, phrase_forms(pobj)):
+                forms = phrase_forms(pobj)
+                if _constraint_ok(p.prep_object, forms):
                     ok = True
+                    detail += _detail(p.prep_object, forms)
                     if p.prep_object is not None:
                         prep_used.add(pobj.i)
                     break
@@ -153,7 +166,7 @@ def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[i
                 continue
         if not _constraint_ok(p.xcomp, xcomp_forms | (obj_forms if p.xcomp is not None else set())):
             continue
-        key = (p.specificity, len(p.code), -p.order)
+        key = (p.specificity, detail, len(p.code), -p.order)
         if best_key is None or key > best_key:
             best, best_key = p, key
             used = prep_used | ({o.i for o in obj_tokens} if p.object is not None else set())

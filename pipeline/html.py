@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 NOISE_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form",
               "iframe", "button", "svg", "template", "select", "textarea", "input", "label"]

