@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from pipeline.errors import CodebookError, PolemosError
@@ -80,7 +79,7 @@ def code(
     settings = CodeSettings.from_params(params)
     if workers is not None:
         if workers < 1:
-            raise click.BadParameter("must be at least 1", param_hint="--workers")
+            raise typer.BadParameter("must be at least 1", param_hint="--workers")
         settings.n_process = workers
     books = load_codebooks()
     rejects = rejects or out.with_name(out.name.removesuffix(".parquet") + ".rejects.parquet")
@@ -288,19 +287,43 @@ def gazetteer_build(
     print(f"gazetteer: {len(names)} names -> {target}" + ("" if out is None else f"; use it with POLEMOS_GAZETTEER={target}"))
 
 
+def _click_exceptions():
+    """Typer's click exception classes: vendored in recent typer, the click package in older ones."""
+    modules = []
+    try:
+        import typer._click.exceptions as vendored
+        modules.append(vendored)
+    except ImportError:
+        pass
+    try:
+        import click.exceptions as upstream
+        modules.append(upstream)
+    except ImportError:
+        pass
+    def pick(name):
+        return tuple(getattr(m, name) for m in modules if hasattr(m, name))
+    return pick("NoArgsIsHelpError"), pick("UsageError"), pick("Abort"), pick("ClickException")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors on stderr, never a traceback, for user errors."""
+    no_args, usage, abort, click_error = _click_exceptions()
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="polemos", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError:
+        code = command.main(args=argv, prog_name="polemos", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except no_args:
         sys.exit(2)
-    except click.UsageError as exc:
+    except usage as exc:
         print(f"polemos: error: {exc.format_message()}", file=sys.stderr)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except abort:
         print("polemos: aborted", file=sys.stderr)
         sys.exit(130)
+    except click_error as exc:
+        print(f"polemos: error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(2)
     except CodebookError as exc:
         for p in exc.problems:
             print(str(p), file=sys.stderr)

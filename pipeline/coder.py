@@ -128,7 +128,8 @@ def _preps(tok):
 def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[int]]:
     if not candidates:
         return None, set()
-    particles = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+    # spaCy tags particles prt, but also advmod ("stepped down") or prep ("pulled out of").
+    particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "prep")}
     if tok.pos_ == "NOUN" or tok.pos_ == "PROPN":
         obj_tokens = []
         obj_forms = modifier_forms(tok)
@@ -372,8 +373,8 @@ class EventCoder:
             events.extend(self._verb_events(tok, pattern, ctx))
             consumed.update(o.i for o in _objects(tok))
         for pos, tok in triggers:
-            if pos != "noun" or tok.i in consumed:
-                continue
+            if pos != "noun" or tok.i in consumed or tok.dep_ == "compound":
+                continue  # "aid agencies", "ceasefire violations": a modifier is not an event
             pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()))
             if pattern is None or pattern.negative:
                 continue
@@ -492,7 +493,8 @@ class EventCoder:
         return events, {xcomp.i}, consumed
 
     def _pairs(self, tok, code, pid, sources, targets) -> list[CodedEvent]:
-        sources = [s for s in sources if s is not None]
+        # An event needs a source the codebooks can name ("investors cheered" is not one).
+        sources = [s for s in sources if s is not None and s.code]
         if not sources:
             return []
         targets = [t for t in targets if t is not None] or [None]

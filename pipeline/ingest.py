@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 import zlib
@@ -133,8 +134,13 @@ def discover(inputs: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
                 if name.startswith(".") or name in IGNORED_NAMES or name.endswith(SIDECAR_SUFFIX):
                     continue
                 path = Path(root) / name
-                if path.is_symlink() and not path.exists():
-                    yield path, "broken symlink"
+                try:
+                    mode = path.stat().st_mode
+                except OSError as exc:  # broken symlink, symlink loop, vanished file
+                    yield path, f"cannot open ({exc.strerror or 'broken symlink'})"
+                    continue
+                if not stat.S_ISREG(mode):
+                    yield path, "not a regular file (device, FIFO or socket)"
                     continue
                 yield path, None
 

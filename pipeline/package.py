@@ -56,7 +56,10 @@ DYAD_FIELDS = [
 
 def _table(df: pd.DataFrame, fields: list[Field]) -> pa.Table:
     schema = arrow_schema(fields)
-    table = pa.Table.from_pandas(df[[f.name for f in fields]], schema=schema, preserve_index=False)
+    if df.empty:
+        table = schema.empty_table()
+    else:
+        table = pa.Table.from_pandas(df[[f.name for f in fields]], schema=schema, preserve_index=False)
     return _dictionary_encode(table, fields)
 
 
@@ -75,7 +78,11 @@ def _write(table: pa.Table, path: Path) -> None:
 
 def sort_events(table: pa.Table) -> pa.Table:
     """Stable release order: event_date (nulls last), then event_id."""
-    return table.sort_by([("event_date", "ascending"), ("event_id", "ascending")], null_placement="at_end")
+    import pyarrow.compute as pc
+
+    dated = pc.is_valid(table.column("event_date"))
+    keys = [("event_date", "ascending"), ("event_id", "ascending")]
+    return pa.concat_tables([table.filter(dated).sort_by(keys), table.filter(pc.invert(dated)).sort_by(keys)])
 
 
 def daily(events: pd.DataFrame) -> pd.DataFrame:
