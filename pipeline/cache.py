@@ -35,7 +35,9 @@ class CodedCache:
                                sort_keys=True)
 
     def key(self, art) -> str:
-        fields = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in art.as_row().items()}
+        # Where the article was read from does not change its events; everything else may.
+        fields = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in art.as_row().items()
+                  if k not in ("input", "record")}
         payload = json.dumps(fields, sort_keys=True, ensure_ascii=False) + self.salt
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -508,7 +508,7 @@ def check_codebooks(root: Path | None = None) -> tuple[Codebooks | None, list[Pr
 
 
 @lru_cache(maxsize=4)
-def _load_cached(root: str) -> Codebooks:
+def _load_cached(root: str, content_hash: str) -> Codebooks:
     books, problems = check_codebooks(Path(root))
     if problems or books is None:
         raise CodebookError(problems)
@@ -516,5 +516,9 @@ def _load_cached(root: str) -> Codebooks:
 
 
 def load_codebooks(root: Path | None = None) -> Codebooks:
-    """All codebooks, validated; raises CodebookError listing every problem."""
-    return _load_cached(str(Path(root or codebooks_dir()).resolve()))
+    """All codebooks, validated; raises CodebookError listing every problem. Reloaded when any
+    codebook file changes."""
+    path = Path(root or codebooks_dir()).resolve()
+    if not path.is_dir():
+        raise CodebookError([Problem(str(path), None, "codebook folder not found")])
+    return _load_cached(str(path), codebook_hash(path))
