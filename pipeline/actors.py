@@ -41,14 +41,24 @@ class ActorMatcher:
         phrases: dict[str, list[ActorEntry]] = {}
         for entry in codebook.entries:
             phrases.setdefault(entry.phrase.lower(), []).append(entry)
-        for i, (phrase, entries) in enumerate(sorted(phrases.items())):
+        ordered = sorted(phrases.items())
+        for i, ((_phrase, entries), doc) in enumerate(zip(ordered, nlp.tokenizer.pipe(p for p, _ in ordered))):
             key = f"A{i}"
             self.by_key[key] = entries
-            self.matcher.add(key, [nlp.make_doc(phrase)])
+            self.matcher.add(key, [doc])
         self._strings = nlp.vocab.strings
 
     def mentions(self, doc) -> dict[int, tuple[int, int, list[ActorEntry]]]:
-        """token index -> (span start, span end, entries) for the longest non-overlapping matches."""
+        """token index -> (span start, span end, entries) for the longest non-overlapping matches.
+        Computed once per Doc (kept in doc.user_data)."""
+        cached = doc.user_data.get("polemos_mentions")
+        if cached is not None:
+            return cached
+        out = self._mentions(doc)
+        doc.user_data["polemos_mentions"] = out
+        return out
+
+    def _mentions(self, doc) -> dict[int, tuple[int, int, list[ActorEntry]]]:
         spans = []
         for match_id, start, end in self.matcher(doc):
             entries = self.by_key[self._strings[match_id]]
@@ -148,9 +158,8 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     for t in tokens:  # keep a name's parts together ("Staffan de Mistura")
         if t.i == last + 1 and t.pos_ == "PROPN":
             last = t.i
-    start = doc[first].idx
-    end = doc[last].idx + len(doc[last].text)
-    text = doc.text[start:end]
+    span = doc[first:last + 1]
+    start, end, text = span.start_char, span.end_char, span.text
     if person is not None:
         return Actor(person.code, person.country, person.agent, text, start, end, True)
     if org is not None:

@@ -203,7 +203,10 @@ class ArticleCoder:
         return row
 
     def _event_date(self, art: Article, sent, trig) -> tuple[dt.date | None, str, str]:
-        exprs = find_time_expressions(sent.text, art.published)
+        key = ("dates", sent.start)
+        exprs = sent.doc.user_data.get(key)
+        if exprs is None:
+            exprs = sent.doc.user_data[key] = find_time_expressions(sent.text, art.published)
         if exprs:
             chosen = _attached_expression(exprs, sent, trig)
             return chosen.date, chosen.precision, "text"
@@ -234,8 +237,12 @@ class ArticleCoder:
                     exclude.add(t.i)
                 elif not _under_locative(t):
                     exclude.add(t.i)  # "Damascus said", "Russia supports": an actor, not a place
-        spans = [sp for sp in toponym_spans(sent, self.gazetteer, exclude)
-                 if not (sp[2][0].precision == "country" and _modifier_use(sent.doc[sp[0]:sp[1]]))]
+        key = ("toponyms", sent.start, frozenset(exclude))
+        spans = sent.doc.user_data.get(key)
+        if spans is None:
+            spans = sent.doc.user_data[key] = [
+                sp for sp in toponym_spans(sent, self.gazetteer, exclude)
+                if not (sp[2][0].precision == "country" and _modifier_use(sent.doc[sp[0]:sp[1]]))]
         if spans:
             chosen = _attached_toponym(spans, trig) or _nearest_toponym(spans, trig)
             doc = sent.doc

@@ -258,7 +258,9 @@ class EventCoder:
         self.books = books
         self.index = PatternIndex(books)
         self.matcher = ActorMatcher(nlp, books.actors)
-        self.discards = [re.compile(r"\b" + re.escape(p) + r"\b") for p, _ in books.discards]
+        # One alternation for all discard phrases: one regex search per sentence.
+        phrases = sorted({p for p, _ in books.discards}, key=len, reverse=True)
+        self.discard_rx = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
 
     # ----------------------------------------------------------------- arguments
 
@@ -339,7 +341,7 @@ class EventCoder:
 
     def code_sentence(self, sent, ctx: ArticleContext) -> list[CodedEvent]:
         low = sent.text.lower()
-        if any(rx.search(low) for rx in self.discards):
+        if self.discard_rx is not None and self.discard_rx.search(low):
             return []
         events: list[CodedEvent] = []
         consumed: set[int] = set()
