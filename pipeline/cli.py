@@ -96,6 +96,7 @@ def evaluate(
     gold: Annotated[Path, typer.Option("--gold", help="Gold file (eval format A, JSONL).")],
     pred: Annotated[Optional[Path], typer.Option("--pred", help="events.parquet coded from the gold texts (default: code them now).")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON (DVC metrics).")] = None,
+    per_root_csv: Annotated[Optional[Path], typer.Option("--per-root-csv", help="Write the per-root table as CSV (a DVC plot).")] = None,
 ) -> None:
     """Score the coder against a gold file: root, full-code and triple P/R/F1, per root."""
     import pyarrow.parquet as pq
@@ -112,6 +113,10 @@ def evaluate(
     print(format_report(result, gold.name))
     if json_out:
         write_text(json_out, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    if per_root_csv:
+        lines = ["root,precision,recall,f1,support"] + [
+            f"{r},{m['precision']},{m['recall']},{m['f1']},{m['support']}" for r, m in result["per_root"].items()]
+        write_text(per_root_csv, "\n".join(lines) + "\n")
 
 
 @app.command("evaluate-dates")
@@ -253,6 +258,7 @@ def release_build(
     metrics: Annotated[Optional[Path], typer.Option("--metrics", help="evaluate JSON to ship with the release.")] = None,
     articles: Annotated[Optional[Path], typer.Option("--articles", help="articles.parquet (its hash names the input corpus).")] = None,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="An earlier release folder to diff against in CHANGES.md.")] = None,
+    plots_csv: Annotated[Optional[Path], typer.Option("--plots-csv", help="Also write events per month (a DVC plot) here.")] = None,
 ) -> None:
     """Build the release folder: partitioned events, derived tables, codebook, datapackage.json, checksums."""
     from pipeline.codebook.loader import load_codebooks
@@ -263,8 +269,46 @@ def release_build(
     params = _params()
     articles = articles or events.with_name("articles.parquet")
     counts = build_release(events, out, params["package"], load_codebooks(), metrics, articles, previous)
+    if plots_csv:
+        from pipeline.io import write_text
+
+        write_text(plots_csv, (out / "events_per_month.csv").read_text(encoding="utf-8"))
     print(f"release {params['package']['name']} {params['package']['version']}: {counts['events']} events, "
           f"{counts['daily']} daily rows, {counts['dyad_month']} dyad-months -> {out}")
+
+
+@release_app.command("diff")
+def release_diff(
+    rev_a: Annotated[str, typer.Argument(help="Earlier git revision (tag, branch or commit).")],
+    rev_b: Annotated[str, typer.Argument(help="Later git revision.")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the full diff as JSON.")] = None,
+) -> None:
+    """Compare two revisions' event tables through DVC: added, removed, changed by root and country."""
+    from pipeline.io import write_text
+    from pipeline.paths import project_root
+    from pipeline.release import changed_codebook_files, diff_events, diff_json, events_at, format_diff
+
+    repo = project_root()
+    d = diff_events(events_at(rev_a, repo), events_at(rev_b, repo))
+    files = changed_codebook_files(rev_a, rev_b, repo)
+    print(format_diff(rev_a, rev_b, d, files))
+    if json_out:
+        write_text(json_out, diff_json({**d, "codebook_files_changed": files}))
+
+
+@release_app.command("pack")
+def release_pack(
+    release: Annotated[Path, typer.Option("--release", help="Release folder.")] = Path("data/release"),
+    out: Annotated[Optional[Path], typer.Option("--out", help="Zip to write (default: <name>-<version>.zip).")] = None,
+) -> None:
+    """Write one zip for a data repository (Dataverse, Zenodo) with CITATION.cff."""
+    from pipeline.codebook.loader import load_codebooks
+    from pipeline.release import pack
+
+    params = _params()["package"]
+    out = out or Path(f"{params['name']}-{params['version']}.zip")
+    n = pack(release, out, params, load_codebooks().version)
+    print(f"packed {n} files -> {out}")
 
 
 @gazetteer_app.command("build")

@@ -228,11 +228,29 @@ def build_release(events_path: Path, out_dir: Path, params: dict[str, Any], book
              "schema": {"fields": _frictionless_fields(DYAD_FIELDS)}},
         ]
         pkg = datapackage(params, books, corpus_hash, resources)
+        monthly = _monthly(df)
+        monthly.to_csv(tmp / "events_per_month.csv", index=False, lineterminator="\n")
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path and metrics_path.exists() else None
+        from pipeline.report import render
+
+        dictionary = [(f.name, str(f.type), f.description) for f in EVENT_FIELDS]
+        (tmp / "report.html").write_text(render(params["name"], str(params["version"]), df, metrics, dictionary,
+                                                pkg["sources"]), encoding="utf-8")
         (tmp / "datapackage.json").write_text(json.dumps(pkg, indent=2) + "\n", encoding="utf-8")
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         sums = "".join(f"{_sha256(p)}  {p.relative_to(tmp).as_posix()}\n" for p in files)
         (tmp / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return {"events": len(df), "daily": len(d), "dyad_month": len(dm)}
+
+
+def _monthly(df: pd.DataFrame) -> pd.DataFrame:
+    """events_per_month.csv: month x quad class counts (a DVC plot)."""
+    cols = ["month", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "events"]
+    d = dyad_month(df)
+    if d.empty:
+        return pd.DataFrame(columns=cols)
+    out = d.groupby("month", sort=True)[cols[1:]].sum().reset_index()
+    return out[cols]
 
 
 def _previous_ids(previous: Path | None) -> set[str] | None:
