@@ -42,6 +42,24 @@ class CodedEvent:
     location_token: object | None = None
 
 
+@dataclass(frozen=True)
+class Grammar:
+    """Word sets the grammar rules read (codebooks/cameo/synsets/grammar.csv)."""
+
+    partitive: frozenset[str] = frozenset()
+    future_aux: frozenset[str] = frozenset()
+    ready_adj: frozenset[str] = frozenset()
+    light_chain: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_synsets(cls, synsets) -> Grammar:
+        get = lambda name: synsets.get(name, frozenset())  # noqa: E731
+        return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"))
+
+
+NO_GRAMMAR = Grammar()
+
+
 class PatternIndex:
     def __init__(self, books: Codebooks):
         self.by_lemma: dict[tuple[str, str], list[Pattern]] = {}
@@ -53,8 +71,20 @@ class PatternIndex:
         return self.by_lemma.get((pos, lemma), [])
 
 
-def phrase_forms(tok) -> set[str]:
-    """Lemma forms of a noun for constraint matching: 'air strike', 'strike', 'airstrike'."""
+def phrase_forms(tok, grammar: Grammar = NO_GRAMMAR) -> set[str]:
+    """Lemma forms of a noun for constraint matching: 'air strike', 'strike', 'airstrike'; a
+    partitive head also stands for what it measures ("tons of aid" -> aid)."""
+    forms = _own_forms(tok)
+    if tok.lemma_.lower() in grammar.partitive or tok.lower_ in grammar.partitive:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "in"):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        forms |= _own_forms(g)
+    return forms
+
+
+def _own_forms(tok) -> set[str]:
     mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i]
     lemma = tok.lemma_.lower()
     forms = {lemma, tok.lower_}
@@ -125,7 +155,7 @@ def _preps(tok):
     return out
 
 
-def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[int]]:
+def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR) -> tuple[Pattern | None, set[int]]:
     if not candidates:
         return None, set()
     # spaCy tags particles prt, but also advmod ("stepped down") or prep ("pulled out of").
@@ -138,7 +168,7 @@ def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[i
         if not obj_tokens:
             # "The agreement was signed": the passive subject is the logical object.
             obj_tokens = [c for c in tok.children if c.dep_ == "nsubjpass"]
-        obj_forms = set().union(*(phrase_forms(o) for o in obj_tokens)) if obj_tokens else set()
+        obj_forms = set().union(*(phrase_forms(o, grammar) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
     xcomp_forms = {c.lemma_.lower() for c in xcomps}
@@ -156,7 +186,7 @@ def match_pattern(tok, candidates: list[Pattern]) -> tuple[Pattern | None, set[i
             for word, pobj, _direct in preps:
                 if word != p.prep:
                     continue
-                forms = phrase_forms(pobj)
+                forms = phrase_forms(pobj, grammar)
                 if _constraint_ok(p.prep_object, forms):
                     ok = True
                     detail += _detail(p.prep_object, forms)
@@ -257,6 +287,7 @@ class EventCoder:
     def __init__(self, nlp, books: Codebooks):
         self.books = books
         self.index = PatternIndex(books)
+        self.grammar = Grammar.from_synsets(books.cameo.synsets)
         self.matcher = ActorMatcher(nlp, books.actors)
         # One alternation for all discard phrases: one regex search per sentence.
         phrases = sorted({p for p, _ in books.discards}, key=len, reverse=True)
@@ -365,7 +396,7 @@ class EventCoder:
         for pos, tok in triggers:
             if pos != "verb" or tok.i in embedded_done:
                 continue
-            pattern, used = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()))
+            pattern, used = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()), self.grammar)
             if pattern is None:
                 continue
             consumed.update(used)
@@ -377,7 +408,7 @@ class EventCoder:
         for pos, tok in triggers:
             if pos != "noun" or tok.i in consumed or tok.dep_ == "compound":
                 continue  # "aid agencies", "ceasefire violations": a modifier is not an event
-            pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()))
+            pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
             if pattern is None or pattern.negative:
                 continue
             events.extend(self._noun_events(tok, pattern, ctx))
@@ -399,7 +430,27 @@ class EventCoder:
             subj = subject_of(tok)
             sources = self._actors(subj, ctx, speaker) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
-        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets)
+        code, pid = pattern.code, pattern.pattern_id
+        family = self._future_family(tok, code)
+        if family:
+            code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
+        return self._pairs(tok, code, pid, sources, targets)
+
+    def _future_family(self, tok, code: str) -> str | None:
+        """"will provide aid", "is ready to send troops": a promise (intent) of cooperation or
+        a threat of conflict, coded through modal_families.csv."""
+        g = self.grammar
+        future = any(c.dep_ == "aux" and (c.lower_ in g.future_aux or c.lemma_.lower() in g.future_aux) for c in tok.children)
+        if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.ready_adj:
+            future = True
+        if not future:
+            return None
+        root = int(code[:2])
+        if 4 <= root <= 9:
+            return "intent"
+        if 16 <= root <= 20:
+            return "threaten"
+        return None
 
     def _noun_events(self, tok, pattern: Pattern, ctx) -> list[CodedEvent]:
         sources: list[Actor] = []
@@ -470,7 +521,15 @@ class EventCoder:
             addressee = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "iobj", "dative")), None)
         if addressee is None and xcomp.dep_ == "ccomp":
             addressee = subject_of(xcomp)
-        embedded, used = match_pattern(xcomp, self.index.candidates("verb", xcomp.lemma_.lower()))
+        claimed = {xcomp.i}
+        # "ask banks to help finance", "urged them to begin withdrawing": look through light verbs.
+        while xcomp.lemma_.lower() in self.grammar.light_chain:
+            inner = next((c for c in xcomp.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
+            if inner is None:
+                break
+            xcomp = inner
+            claimed.add(xcomp.i)
+        embedded, used = match_pattern(xcomp, self.index.candidates("verb", xcomp.lemma_.lower()), self.grammar)
         if embedded is not None and embedded.negative:
             embedded = None
         negated_inner = is_negated(xcomp)
@@ -492,7 +551,7 @@ class EventCoder:
                 targets = self._actors(addressee, ctx)
         events = self._pairs(tok, code, pid, sources, targets)
         consumed = {o.i for o in _objects(xcomp)} | used
-        return events, {xcomp.i}, consumed
+        return events, claimed, consumed
 
     def _pairs(self, tok, code, pid, sources, targets) -> list[CodedEvent]:
         # An event needs a source the codebooks can name ("investors cheered" is not one).
@@ -515,9 +574,10 @@ class EventCoder:
 
     @staticmethod
     def _subordinate_statements(events: list[CodedEvent]) -> list[CodedEvent]:
-        """A plain statement (010) is kept only when its source has no other event here."""
-        others = {(e.source.code, e.source.start) for e in events if e.code != "010" and e.source}
-        return [e for e in events if e.code != "010" or (e.source and (e.source.code, e.source.start) not in others)]
+        """A plain statement (010) is residual: kept only when the sentence codes nothing else."""
+        if any(e.code != "010" for e in events):
+            return [e for e in events if e.code != "010"]
+        return events
 
     # ----------------------------------------------------------------- articles
 
