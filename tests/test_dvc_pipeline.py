@@ -10,7 +10,10 @@ from tests.conftest import ROOT
 
 
 def sh(cmd, cwd):
-    res = subprocess.run(cmd, cwd=cwd, shell=True, capture_output=True, text=True)
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLEMOS_")}
+    res = subprocess.run(cmd, cwd=cwd, shell=True, capture_output=True, text=True, env=env)
     assert res.returncode == 0, f"{cmd}\n{res.stdout}\n{res.stderr}"
     return res.stdout + res.stderr
 
@@ -62,3 +65,27 @@ def test_codebook_change_reruns_code_not_ingest(project):
     out = sh("dvc repro", project)
     assert "Running stage 'code'" in out
     assert "Running stage 'ingest'" not in out
+
+
+def test_release_diff_reports_exactly_the_events_a_codebook_line_changes(project):
+    import pyarrow.parquet as pq
+
+    sh("dvc repro", project)
+    sh("git add -A && git -c user.email=t@t -c user.name=t commit -qm v1 && git tag v1", project)
+    before = {r["event_id"]: r for r in pq.read_table(project / "data/interim/events.parquet").to_pylist()}
+    # Drop the line of one pattern that fired, so exactly its events change.
+    fired = next(iter(before.values()))["pattern_id"].split(">")[-1]
+    path = next(p for p in (project / "codebooks/cameo/patterns").glob("*.csv") if f"\n{fired}," in p.read_text())
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True) if not line.startswith(fired + ",")))
+    sh("dvc repro", project)
+    sh("git add -A && git -c user.email=t@t -c user.name=t commit -qm v2 && git tag v2", project)
+    after = {r["event_id"]: r for r in pq.read_table(project / "data/interim/events.parquet").to_pylist()}
+    out = sh("polemos release diff v1 v2 --json diff.json", project)
+    d = json.loads((project / "diff.json").read_text())
+    assert d["codebook_files_changed"] == [path.relative_to(project).as_posix()]
+    assert d["events_a"] == len(before) and d["events_b"] == len(after)
+    gone = set(before) - set(after)
+    new = set(after) - set(before)
+    assert d["removed"] + d["changed"] == len(gone) and d["added"] + d["changed"] == len(new)
+    assert len(gone) >= 1 and all(fired in before[e]["pattern_id"] for e in gone)
+    assert "codebook files changed" in out
