@@ -457,11 +457,13 @@ class EventCoder:
         targets: list[Actor] = []
         agent = agent_of(tok)
         if agent is None:
-            for c in tok.children:  # "air raids carried out by the regime"
-                if c.dep_ == "acl":
+            for c in tok.children:
+                if c.dep_ == "acl":  # "air raids carried out by the regime"
                     agent = agent_of(c)
-                    if agent is not None:
-                        break
+                elif c.dep_ == "prep" and c.lower_ == "of":  # "the arrest of 30 protesters by police"
+                    agent = next((agent_of(g) for g in c.children if g.dep_ == "pobj" and agent_of(g) is not None), None)
+                if agent is not None:
+                    break
         if agent is not None:
             sources = self._actors(agent, ctx)
         if not sources:

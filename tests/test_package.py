@@ -58,7 +58,7 @@ def test_events_read_back_identically_with_every_reader(release):
     pdf = pd.read_parquet(out / "events")
     assert len(pdf) == n
     assert pdf["cameo_code"].astype(str).str.len().min() >= 3  # leading zeros kept: strings
-    assert duckdb.sql(f"select count(*) from read_parquet('{out}/events/**/*.parquet', hive_partitioning=true)").fetchone()[0] == n
+    assert duckdb.sql(f"select count(*) from read_parquet('{out}/events/**/*.parquet', hive_partitioning=true)").fetchall()[0][0] == n
     assert pl.read_parquet(f"{out}/events/**/*.parquet").height == n
     total = sum(len(fastparquet.ParquetFile(str(p)).to_pandas()) for p in (out / "events").rglob("*.parquet"))
     assert total == n
