@@ -110,8 +110,10 @@ def compose_code(country: str | None, agent: str | None) -> str | None:
     return None
 
 
-def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | None = None) -> Actor | None:
-    """Resolve the noun phrase headed by `head` to an actor, or None when nothing supports one."""
+def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | None = None,
+                   nationality_alone: bool = True) -> Actor | None:
+    """Resolve the noun phrase headed by `head` to an actor, or None when nothing supports one.
+    `nationality_alone=False` (sources) refuses a nationality adjective on a non-actor noun."""
     tokens = noun_phrase_tokens(head)
     # Also look into an appositive ("Romain Nadal, the ministry spokesman").
     for child in head.children:
@@ -120,7 +122,6 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     seen_spans = set()
     person = org = None
     country = agent = None
-    capital = False
     best_agent_dist = None
     for tok in tokens:
         m = mentions.get(tok.i)
@@ -143,10 +144,8 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         else:
             if country is None:
                 country = e.country
-            if e.kind in ("capital", "seat", "seat_mil", "seat_leg") and e.agent:
-                capital = True
-                if agent is None:
-                    agent = e.agent
+            if e.kind in ("capital", "seat", "seat_mil", "seat_leg") and e.agent and agent is None:
+                agent = e.agent
     doc = head.doc
     # The actor's words: the matched mentions, plus the head when it names the actor.
     matched = [t for t in tokens if t.i in mentions and (mentions[t.i][0], mentions[t.i][1]) in seen_spans]
@@ -170,7 +169,10 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         if head.pos_ == "PROPN":
             return Actor(None, None, None, text, start, end, False)
         return None
-    _ = capital
+    if not nationality_alone and agent is None and head.pos_ == "NOUN" and head.i not in mentions:
+        # As a source, "the Brazilian side", "India's bowlers", "an Italian cyclist" name no
+        # actor; as a target ("attacked Israeli positions") the nationality still tells whose.
+        return None
     is_person = head.lower_ not in ("government", "regime") and any(
         mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) and t.i == head.i for t in tokens)
     return Actor(compose_code(country, agent), country, agent, text, start, end, is_person)

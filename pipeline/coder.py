@@ -261,14 +261,13 @@ class ArticleContext:
         self.last_person: Actor | None = None
         self.last_group: Actor | None = None
 
-    def resolve(self, head) -> Actor | None:
+    def resolve(self, head, as_source: bool = False) -> Actor | None:
         low = head.lower_
         if low in PRONOUNS_PERSON:
             return self.last_person
         if low in PRONOUNS_GROUP:
             return self.last_group
-        actor = resolve_phrase(head, self.mentions, self.when, self.default_country)
-        return actor
+        return resolve_phrase(head, self.mentions, self.when, self.default_country, nationality_alone=not as_source)
 
     def remember(self, actor: Actor | None) -> None:
         if actor is None or actor.code is None:
@@ -295,7 +294,7 @@ class EventCoder:
 
     # ----------------------------------------------------------------- arguments
 
-    def _actors(self, tok, ctx: ArticleContext, speaker: Actor | None = None) -> list[Actor]:
+    def _actors(self, tok, ctx: ArticleContext, speaker: Actor | None = None, as_source: bool = False) -> list[Actor]:
         out = []
         for t in _expand(tok):
             if t.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
@@ -308,14 +307,14 @@ class EventCoder:
             if listed:
                 out.extend(listed)
                 continue
-            a = ctx.resolve(t)
+            a = ctx.resolve(t, as_source)
             if a is not None:
                 out.append(a)
             elif t.pos_ == "NOUN":
                 # "the regime's attacks", "strikes by the regime": the actor behind an event noun.
                 inner = agent_of(t) or next((c for c in t.children if c.dep_ == "poss"), None)
                 if inner is not None and inner is not t:
-                    out.extend(self._actors(inner, ctx, speaker))
+                    out.extend(self._actors(inner, ctx, speaker, as_source))
         return out
 
     def _appositive_actors(self, tok, ctx) -> list[Actor]:
@@ -421,14 +420,14 @@ class EventCoder:
         speaker = self._speaker(tok, ctx)
         if is_passive(tok):
             agent = agent_of(tok)
-            sources = self._actors(agent, ctx, speaker) if agent is not None else []
+            sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             if subj is None and tok.dep_ == "acl":
                 subj = tok.head
             targets = self._actors(subj, ctx) if subj is not None else []
         else:
             subj = subject_of(tok)
-            sources = self._actors(subj, ctx, speaker) if subj is not None else []
+            sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
         code, pid = pattern.code, pattern.pattern_id
         family = self._future_family(tok, code)
@@ -477,7 +476,7 @@ class EventCoder:
             verb = tok.head
             if not is_negated(verb):
                 subj = subject_of(verb)
-                sources = self._actors(subj, ctx, self._speaker(verb, ctx)) if subj is not None else []
+                sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True) if subj is not None else []
                 targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
         if not sources:
             return []
@@ -542,7 +541,7 @@ class EventCoder:
         pid = f"modal.{family}.{tok.lemma_.lower()}" + (f">{embedded.pattern_id}" if embedded else "")
         subj = subject_of(tok) if not is_passive(tok) else agent_of(tok)
         speaker = self._speaker(tok, ctx)
-        sources = self._actors(subj, ctx, speaker) if subj is not None else []
+        sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
         if family in ("appeal", "demand"):
             targets = self._actors(addressee, ctx) if addressee is not None else []
             if not any(a.code for a in targets):
