@@ -42,7 +42,9 @@ class ActorMatcher:
         for entry in codebook.entries:
             phrases.setdefault(entry.phrase.lower(), []).append(entry)
         ordered = sorted(phrases.items())
-        for i, ((_phrase, entries), doc) in enumerate(zip(ordered, nlp.tokenizer.pipe(p for p, _ in ordered))):
+        # Tokenize the phrase as written: "u.s." splits differently from "U.S.".
+        written = (entries[0].phrase for _key, entries in ordered)
+        for i, ((_phrase, entries), doc) in enumerate(zip(ordered, nlp.tokenizer.pipe(written))):
             key = f"A{i}"
             self.by_key[key] = entries
             self.matcher.add(key, [doc])

@@ -50,11 +50,15 @@ class Grammar:
     future_aux: frozenset[str] = frozenset()
     ready_adj: frozenset[str] = frozenset()
     light_chain: frozenset[str] = frozenset()
+    reciprocal: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
-        return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"))
+        return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"))
+
+    def is_reciprocal(self, code: str) -> bool:
+        return any(code.startswith(prefix) for prefix in self.reciprocal)
 
 
 NO_GRAMMAR = Grammar()
@@ -309,13 +313,31 @@ class EventCoder:
                 continue
             a = ctx.resolve(t, as_source)
             if a is not None:
-                out.append(a)
+                out.extend(self._split_conjoined_nationalities(t, a, ctx))
             elif t.pos_ == "NOUN":
                 # "the regime's attacks", "strikes by the regime": the actor behind an event noun.
                 inner = agent_of(t) or next((c for c in t.children if c.dep_ == "poss"), None)
                 if inner is not None and inner is not t:
                     out.extend(self._actors(inner, ctx, speaker, as_source))
         return out
+
+    @staticmethod
+    def _split_conjoined_nationalities(head, actor: Actor, ctx) -> list[Actor]:
+        """"Hungarian and Romanian officials": one actor per nationality, same sector."""
+        adjectives = [c for c in head.children if c.dep_ == "amod" and c.i in ctx.mentions]
+        if not adjectives:
+            return [actor]
+        first = adjectives[0]
+        countries = []
+        for adj in [first, *first.conjuncts]:
+            m = ctx.mentions.get(adj.i)
+            if m and m[2][0].kind in ("adjective", "name") and m[2][0].country not in countries:
+                countries.append(m[2][0].country)
+        if len(countries) < 2 or actor.country not in countries:
+            return [actor]
+        from pipeline.actors import compose_code
+
+        return [dataclasses.replace(actor, country=c, code=compose_code(c, actor.agent)) for c in countries]
 
     def _appositive_actors(self, tok, ctx) -> list[Actor]:
         """'the supporters of the regime (Russia and Iran)': the actors listed in parentheses."""
@@ -433,7 +455,28 @@ class EventCoder:
         family = self._future_family(tok, code)
         if family:
             code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
-        return self._pairs(tok, code, pid, sources, targets)
+        if not any(t.code for t in targets):
+            targets = self._fallback_targets(tok, ctx, sources)
+        return self._pairs(tok, code, pid, sources, targets, reciprocal=self.grammar.is_reciprocal(code))
+
+    def _fallback_targets(self, tok, ctx, sources) -> list[Actor]:
+        """No target in the verb's own arguments: the object of a purpose clause ("began a hunger
+        strike to protest Sweden's decision"), else a country or capital the action happens in
+        ("lifted the curfew in Montenegro", "opened an embassy in Tehran")."""
+        for c in tok.children:
+            if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux"):
+                found = [a for a in self._target_candidates(c, None, ctx) if a.code]
+                if found:
+                    return found
+        own = {s.country for s in sources if s is not None}
+        for word, pobj, _direct in _preps(tok):
+            if word in ("in", "inside") and pobj.i in ctx.mentions:
+                kinds = {e.kind for e in ctx.mentions[pobj.i][2]}
+                if kinds & {"name", "capital", "seat"}:
+                    a = ctx.resolve(pobj)
+                    if a is not None and a.code and a.country not in own:
+                        return [a]
+        return []
 
     def _future_family(self, tok, code: str) -> str | None:
         """"will provide aid", "is ready to send troops": a promise (intent) of cooperation or
@@ -550,16 +593,25 @@ class EventCoder:
             targets = self._target_candidates(xcomp, embedded, ctx)
             if not targets and addressee is not None:
                 targets = self._actors(addressee, ctx)
-        events = self._pairs(tok, code, pid, sources, targets)
+        events = self._pairs(tok, code, pid, sources, targets, reciprocal=family == "intent" and self.grammar.is_reciprocal(code))
         consumed = {o.i for o in _objects(xcomp)} | used
         return events, claimed, consumed
 
-    def _pairs(self, tok, code, pid, sources, targets) -> list[CodedEvent]:
+    def _pairs(self, tok, code, pid, sources, targets, reciprocal: bool = False) -> list[CodedEvent]:
         # An event needs a source the codebooks can name ("investors cheered" is not one).
         sources = [s for s in sources if s is not None and s.code]
         if not sources:
             return []
-        targets = [t for t in targets if t is not None] or [None]
+        targets = [t for t in targets if t is not None]
+        if reciprocal and not any(t.code for t in targets) and len({s.code for s in sources}) >= 2:
+            # "A and B signed a treaty": CAMEO codes A->B and B->A.
+            out = []
+            for s in sources:
+                for t in sources:
+                    if t is not s and t.code != s.code:
+                        out.append(CodedEvent(tok.sent, tok, code, pid, s, t))
+            return out
+        targets = targets or [None]
         out = []
         seen = set()
         for s in sources:
