@@ -51,11 +51,14 @@ class Grammar:
     ready_adj: frozenset[str] = frozenset()
     light_chain: frozenset[str] = frozenset()
     reciprocal: frozenset[str] = frozenset()
+    obligation_aux: frozenset[str] = frozenset()
+    obligation_head: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
-        return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"))
+        return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
+                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -421,25 +424,42 @@ class EventCoder:
             if pattern is None:
                 continue
             consumed.update(used)
-            if pattern.negative or is_negated(tok):
+            refused = False
+            if not pattern.negative and is_negated(tok):
+                # "will not accept more refugees": a rejection; "did not attack": nothing.
+                refused = self._has_future_aux(tok)
+                if not refused:
+                    consumed.update(o.i for o in _objects(tok))
+                    continue
+            if pattern.negative:
                 consumed.update(o.i for o in _objects(tok))
                 continue
-            events.extend(self._verb_events(tok, pattern, ctx))
+            events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
             consumed.update(o.i for o in _objects(tok))
+        # A participle that continues a coded event ("shelled Juba, killing 12") adds nothing.
+        coded_heads = {e.trigger.i for e in events}
+        events = [e for e in events if not (e.trigger.dep_ == "advcl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in coded_heads)]
+        verb_events = bool(events)
         for pos, tok in triggers:
             if pos != "noun" or tok.i in consumed or tok.dep_ == "compound":
                 continue  # "aid agencies", "ceasefire violations": a modifier is not an event
             pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
             if pattern is None or pattern.negative:
                 continue
-            events.extend(self._noun_events(tok, pattern, ctx))
+            events.extend(self._noun_events(tok, pattern, ctx, modifier_ok=not verb_events))
         events = self._subordinate_statements(events)
         for ev in events:
             ctx.remember(ev.source)
         return events
 
-    def _verb_events(self, tok, pattern: Pattern, ctx) -> list[CodedEvent]:
+    def _verb_events(self, tok, pattern: Pattern, ctx, refused: bool = False) -> list[CodedEvent]:
         speaker = self._speaker(tok, ctx)
+        if speaker is not None and not refused and self._is_obligation(tok):
+            # "X said Libya must hand over the suspects": X demands it of Libya.
+            subj = subject_of(tok)
+            obliged = self._actors(subj, ctx) if subj is not None else []
+            code = self.books.cameo.family_code("demand", pattern.code)
+            return self._pairs(tok, code, f"obligation.demand>{pattern.pattern_id}", [speaker], obliged)
         if is_passive(tok):
             agent = agent_of(tok)
             sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
@@ -452,7 +472,7 @@ class EventCoder:
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
         code, pid = pattern.code, pattern.pattern_id
-        family = self._future_family(tok, code)
+        family = "reject" if refused else self._future_family(tok, code)
         if family:
             code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
         if not any(t.code for t in targets):
@@ -478,6 +498,16 @@ class EventCoder:
                         return [a]
         return []
 
+    def _has_future_aux(self, tok) -> bool:
+        g = self.grammar
+        return any(c.dep_ == "aux" and (c.lower_ in g.future_aux or c.lemma_.lower() in g.future_aux) for c in tok.children)
+
+    def _is_obligation(self, tok) -> bool:
+        g = self.grammar
+        if any(c.dep_ == "aux" and c.lower_ in g.obligation_aux for c in tok.children):
+            return True
+        return tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.obligation_head and tok.head.lemma_.lower() != tok.lemma_.lower()
+
     def _future_family(self, tok, code: str) -> str | None:
         """"will provide aid", "is ready to send troops": a promise (intent) of cooperation or
         a threat of conflict, coded through modal_families.csv."""
@@ -494,7 +524,7 @@ class EventCoder:
             return "threaten"
         return None
 
-    def _noun_events(self, tok, pattern: Pattern, ctx) -> list[CodedEvent]:
+    def _noun_events(self, tok, pattern: Pattern, ctx, modifier_ok: bool = True) -> list[CodedEvent]:
         sources: list[Actor] = []
         targets: list[Actor] = []
         agent = agent_of(tok)
@@ -510,7 +540,7 @@ class EventCoder:
             sources = self._actors(agent, ctx)
         if not sources:
             for c in tok.children:
-                if c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and c.i < tok.i and c.i in ctx.mentions):
+                if c.dep_ == "poss" or (modifier_ok and c.dep_ in ("amod", "compound") and c.i < tok.i and c.i in ctx.mentions):
                     a = ctx.resolve(c)
                     if a is not None and a.code:
                         sources = [a]
