@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pipeline.codebook.loader import ActorCodebook, ActorEntry
 
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
+FORMER_WORDS = {"former", "retired", "ex", "onetime", "erstwhile", "late"}
 PRONOUNS_GROUP = {"it", "they", "them", "we", "its", "their"}
 NP_EXCLUDED_DEPS = {"relcl", "acl", "advcl", "punct", "cc", "conj", "appos", "prep", "det", "predet", "case"}
 
@@ -64,7 +65,11 @@ class ActorMatcher:
         spans = []
         for match_id, start, end in self.matcher(doc):
             entries = self.by_key[self._strings[match_id]]
-            # Proper names must be capitalised in the text ("Turkey" the country, not "turkey").
+            # Proper names must be capitalised in the text ("Turkey" the country, not "turkey"),
+            # and short acronyms written exactly ("US", "UN", "PAN": not "us", "Un", "pan").
+            phrase = entries[0].phrase
+            if phrase.isupper() and len(phrase) <= 4 and doc[start:end].text != phrase:
+                continue
             if not any(e.kind in ("noun", "title") for e in entries) and not doc[start].text[:1].isupper():
                 if not doc[start].text.isupper():
                     continue
@@ -171,6 +176,10 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         if head.pos_ == "PROPN":
             return Actor(None, None, None, text, start, end, False)
         return None
+    if agent is not None and any(t.lower_ in FORMER_WORDS for t in tokens if t.i < head.i):
+        agent = "ELI"  # "former President X", "retired general": an elite, not the office
+    if agent is None and head.i in mentions and any(e.kind == "demonym" for e in mentions[head.i][2]):
+        agent = "CVL"  # "ordinary Kazakhs", "Syrians fled": the people
     if not nationality_alone and agent is None and head.pos_ == "NOUN" and head.i not in mentions:
         # As a source, "the Brazilian side", "India's bowlers", "an Italian cyclist" name no
         # actor; as a target ("attacked Israeli positions") the nationality still tells whose.

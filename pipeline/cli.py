@@ -199,6 +199,34 @@ def evaluate_places(
         write_text(json_out, json.dumps(result, indent=2, sort_keys=True) + "\n")
 
 
+@app.command("evaluate-actors")
+def evaluate_actors(
+    gold: Annotated[Path, typer.Option("--gold", help="Actor gold TSV: kind, actor_text, expected_country, expected_agent, note.")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures and per-row results as JSON.")] = None,
+) -> None:
+    """Actor resolution: each phrase as the subject of a plain sentence; country and sector accuracy."""
+    from pipeline.code import ArticleCoder, CodeSettings, code_articles
+    from pipeline.codebook.loader import load_codebooks
+    from pipeline.evaluate_actors import load_actor_gold, score_actors
+    from pipeline.ingest import Article, text_hash
+    from pipeline.io import write_text
+
+    coder = ArticleCoder(load_codebooks(), CodeSettings.from_params(_params()))
+
+    def code_text(text, published):
+        art = Article("a", "gold", "1", None, text, published, "metadata", None, None, None, "en", text_hash(text))
+        return [r for rows in code_articles([art], coder) for r in rows]
+
+    result, details = score_actors(load_actor_gold(gold), code_text)
+    print(f"actors {gold.name}: {result['rows']} phrases; country accuracy {result['country_accuracy']:.3f} "
+          f"of {result['with_country']}, sector accuracy {result['agent_accuracy']:.3f} of {result['with_agent']}")
+    for d in details:
+        if d.get("country_ok") is False or d.get("agent_ok") is False:
+            print(f"  miss: {d['actor_text']!r} -> {d['code']} (expected {d['expected_country'] or ''} {d['expected_agent'] or ''})")
+    if json_out:
+        write_text(json_out, json.dumps({**result, "details": details}, indent=2, sort_keys=True) + "\n")
+
+
 def _code_gold(records):
     from pipeline.code import ArticleCoder, CodeSettings, code_articles
     from pipeline.codebook.loader import load_codebooks
