@@ -298,33 +298,46 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
 
 
 def _attached_toponym(spans, trig):
-    """A toponym governed by the trigger: its direct object ("captured Darfur"), or the object of a
-    locative preposition on the trigger, its object or its head ("strikes on Aleppo", "talks in
-    Geneva"), climbing through "the town of X" to the named place."""
+    """The most specific toponym governed by the trigger: its direct object ("captured Darfur"), or
+    the object of a locative preposition on the trigger, its object or its head ("strikes on
+    Aleppo", "talks in Geneva"), climbing through "the town of X" to the named place. Among several
+    ("In France, 2,000 marched through Strasbourg") a town beats a region beats a country."""
     from pipeline.places import PLACE_WORDS
 
     heads = {trig.i}
     heads.update(c.i for c in trig.children if c.dep_ in ("dobj", "pobj"))
     if trig.head is not trig:
         heads.add(trig.head.i)
+    container_words = PLACE_WORDS | {"town", "village", "outskirts", "suburb", "part", "percent", "capital", "centre",
+                                     "center", "streets", "neighborhood", "neighbourhood", "camp", "enclave"}
+    attached = []
     for start, end, places in spans:
         node = trig.doc[end - 1]
         for _ in range(6):
             if node.dep_ == "dobj" and node.head.i == trig.i:
-                return (start, end, places)
+                attached.append((start, end, places))
+                break
             if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS and node.head.head.i in heads:
-                return (start, end, places)
-            if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in PLACE_WORDS | {"town", "village", "outskirts", "suburb", "part", "percent", "capital", "centre", "center", "streets"}:
+                attached.append((start, end, places))
+                break
+            if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in container_words:
                 node = node.head.head  # "the town of Tulkarm": go on from "town"
                 continue
             if node.head is node:
                 break
             node = node.head
-    return None
+    if not attached:
+        return None
+    rank = {"city": 0, "admin1": 1, "country": 2}
+    return min(attached, key=lambda sp: (rank[sp[2][0].precision] if len({p.precision for p in sp[2]}) == 1 else 0,
+                                         abs(sp[0] - trig.i)))
 
 
 def _nearest_toponym(spans, trig):
-    return min(spans, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
+    """The nearest place in the trigger's own clause, else the nearest in the sentence."""
+    clause = {t.i for t in trig.subtree}
+    inside = [s for s in spans if s[0] in clause]
+    return min(inside or spans, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
 
 
 # --------------------------------------------------------------------------- tables

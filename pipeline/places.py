@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-LOCATIVE_PREPS = {"in", "at", "near", "on", "into", "across", "outside", "around", "inside", "from", "over", "throughout", "to"}
+LOCATIVE_PREPS = {"in", "at", "near", "on", "into", "across", "outside", "around", "inside", "from", "over", "throughout",
+                  "to", "through", "within", "along", "off"}
 _LATIN = re.compile(r"^[A-Za-z0-9À-ɏ'’ .\-()]+$")
 GAZETTEER_FORMAT = 6
 
