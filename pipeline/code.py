@@ -70,14 +70,29 @@ class ArticleCoder:
 
     def __init__(self, books: Codebooks, settings: CodeSettings, gazetteer: Gazetteer | None = None, nlp=None):
         from pipeline.nlp import load_model
-        from pipeline.places import load_gazetteer
 
         self.books = books
         self.settings = settings
         self.nlp = nlp or load_model(settings.model)
-        self.coder = EventCoder(self.nlp, books)
-        self.gazetteer = gazetteer or load_gazetteer()
+        self._coder = None
+        self._gazetteer = gazetteer
         self.codebook_version = books.version
+
+    # The matcher and the gazetteer are built on first use: with n_process > 1 that is after the
+    # parser processes have started, so their set-up overlaps with parsing.
+    @property
+    def coder(self) -> EventCoder:
+        if self._coder is None:
+            self._coder = EventCoder(self.nlp, self.books)
+        return self._coder
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            from pipeline.places import load_gazetteer
+
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
 
     # ----------------------------------------------------------------- parse
 
