@@ -295,9 +295,9 @@ class EventCoder:
         self.index = PatternIndex(books)
         self.grammar = Grammar.from_synsets(books.cameo.synsets)
         self.matcher = ActorMatcher(nlp, books.actors)
-        # One alternation for all discard phrases: one regex search per sentence.
-        phrases = sorted({p for p, _ in books.discards}, key=len, reverse=True)
-        self.discard_rx = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+        # One alternation per scope: phrases that block every root, and phrases that block some.
+        self.discard_rx = _alternation(p for p, _, roots in books.discards if not roots)
+        self.partial_discards = [(re.compile(r"\b" + re.escape(p) + r"\b"), roots) for p, _, roots in books.discards if roots]
 
     # ----------------------------------------------------------------- arguments
 
@@ -398,6 +398,7 @@ class EventCoder:
         low = sent.text.lower()
         if self.discard_rx is not None and self.discard_rx.search(low):
             return []
+        blocked_roots = frozenset().union(*(roots for rx, roots in self.partial_discards if rx.search(low)))
         events: list[CodedEvent] = []
         consumed: set[int] = set()
         embedded_done: set[int] = set()
@@ -447,6 +448,8 @@ class EventCoder:
             if pattern is None or pattern.negative:
                 continue
             events.extend(self._noun_events(tok, pattern, ctx, modifier_ok=not verb_events))
+        if blocked_roots:
+            events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._subordinate_statements(events)
         for ev in events:
             ctx.remember(ev.source)
@@ -460,8 +463,10 @@ class EventCoder:
             obliged = self._actors(subj, ctx) if subj is not None else []
             code = self.books.cameo.family_code("demand", pattern.code)
             return self._pairs(tok, code, f"obligation.demand>{pattern.pattern_id}", [speaker], obliged)
+        agentless = False
         if is_passive(tok):
             agent = agent_of(tok)
+            agentless = agent is None
             sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             if subj is None and tok.dep_ == "acl":
@@ -477,7 +482,8 @@ class EventCoder:
             code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
         if not any(t.code for t in targets):
             targets = self._fallback_targets(tok, ctx, sources)
-        return self._pairs(tok, code, pid, sources, targets, reciprocal=self.grammar.is_reciprocal(code))
+        return self._pairs(tok, code, pid, sources, targets, reciprocal=self.grammar.is_reciprocal(code),
+                           unknown_source=agentless)
 
     def _fallback_targets(self, tok, ctx, sources) -> list[Actor]:
         """No target in the verb's own arguments: the object of a purpose clause ("began a hunger
@@ -627,10 +633,14 @@ class EventCoder:
         consumed = {o.i for o in _objects(xcomp)} | used
         return events, claimed, consumed
 
-    def _pairs(self, tok, code, pid, sources, targets, reciprocal: bool = False) -> list[CodedEvent]:
-        # An event needs a source the codebooks can name ("investors cheered" is not one).
+    def _pairs(self, tok, code, pid, sources, targets, reciprocal: bool = False,
+               unknown_source: bool = False) -> list[CodedEvent]:
+        # An event needs a source the codebooks can name ("investors cheered" is not one), except
+        # an agentless passive whose target is known ("a journalist was killed"): source unknown.
         sources = [s for s in sources if s is not None and s.code]
         if not sources:
+            if unknown_source and any(t is not None and t.code for t in targets):
+                return [CodedEvent(tok.sent, tok, code, pid, None, t) for t in targets if t is not None and t.code]
             return []
         targets = [t for t in targets if t is not None]
         if reciprocal and not any(t.code for t in targets) and len({s.code for s in sources}) >= 2:
@@ -671,6 +681,11 @@ class EventCoder:
         for sent in doc.sents:
             events.extend(self.code_sentence(sent, ctx))
         return events
+
+
+def _alternation(phrases) -> re.Pattern[str] | None:
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b") if ordered else None
 
 
 def event_id(article_id: str, sentence_index: int, verb_start: int, source: str, code: str, target: str) -> str:

@@ -67,6 +67,6 @@ def test_cache_hits_give_the_same_bytes_and_codebook_changes_invalidate(referenc
     same = CodedCache(cache, load_codebooks(books_dir), CodeSettings())
     assert all(same.get(a) is not None for a in arts)
     with open(books_dir / "discards.csv", "a") as fh:
-        fh.write("bake sale,charity event\n")
+        fh.write("bake sale,charity event,\n")
     changed = CodedCache(cache, load_codebooks(books_dir), CodeSettings())
     assert all(changed.get(a) is None for a in arts)

@@ -61,7 +61,7 @@ def test_repro_builds_everything_and_is_idempotent(project):
 def test_codebook_change_reruns_code_not_ingest(project):
     sh("dvc repro", project)
     discards = project / "codebooks" / "discards.csv"
-    discards.write_text(discards.read_text() + "bake sale,charity event\n")
+    discards.write_text(discards.read_text() + "bake sale,charity event,\n")
     out = sh("dvc repro", project)
     assert "Running stage 'code'" in out
     assert "Running stage 'ingest'" not in out

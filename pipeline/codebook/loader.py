@@ -441,11 +441,18 @@ def load_actors(root: Path, problems: list[Problem]) -> ActorCodebook:
 # --------------------------------------------------------------------------- discards, boilerplate
 
 
-def load_discards(root: Path, problems: list[Problem]) -> list[tuple[str, str]]:
+def load_discards(root: Path, problems: list[Problem]) -> list[tuple[str, str, frozenset[str]]]:
+    """(phrase, reason, roots): a sentence containing the phrase codes no event of those roots
+    (all roots when the column is empty)."""
     path = root / "discards.csv"
     out = []
-    for line, rec in read_csv(path, ["phrase", "reason"], problems, root, ("phrase", "reason")):
-        out.append((rec["phrase"].lower(), rec["reason"]))
+    for line, rec in read_csv(path, ["phrase", "reason", "roots"], problems, root, ("phrase", "reason")):
+        roots = frozenset(r.strip() for r in rec["roots"].split("|") if r.strip())
+        bad = [r for r in roots if not re.fullmatch(r"\d\d", r)]
+        if bad:
+            problems.append(Problem(_rel(path, root), line, f"roots must be 2-digit CAMEO roots separated by |, not '{bad[0]}'", "roots"))
+            continue
+        out.append((rec["phrase"].lower(), rec["reason"], roots))
     return out
 
 
@@ -474,7 +481,7 @@ def load_boilerplate(root: Path | None = None) -> list[tuple[re.Pattern[str], st
 class Codebooks:
     cameo: CameoCodebook
     actors: ActorCodebook
-    discards: list[tuple[str, str]]
+    discards: list[tuple[str, str, frozenset[str]]]
     version: str
     root: Path
 
