@@ -317,7 +317,7 @@ class EventCoder:
             a = ctx.resolve(t, as_source)
             if a is not None:
                 out.extend(self._split_conjoined_nationalities(t, a, ctx))
-            elif t.pos_ == "NOUN":
+            elif t.pos_ == "NOUN" and self.index.candidates("noun", t.lemma_.lower()):
                 # "the regime's attacks", "strikes by the regime": the actor behind an event noun.
                 inner = agent_of(t) or next((c for c in t.children if c.dep_ == "poss"), None)
                 if inner is not None and inner is not t:
