@@ -296,6 +296,8 @@ def release_build(
         raise PolemosError(f"{events}: no such file")
     params = _params()
     articles = articles or events.with_name("articles.parquet")
+    if previous is None and (out / "datapackage.json").is_file():
+        previous = out  # diff against the build being replaced (it is swapped out atomically)
     counts = build_release(events, out, params["package"], load_codebooks(), metrics, articles, previous)
     if plots_csv:
         from pipeline.io import write_text

@@ -253,27 +253,33 @@ def _monthly(df: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
-def _previous_ids(previous: Path | None) -> set[str] | None:
+def _previous_ids(previous: Path | None) -> dict[str, str] | None:
+    """event_id -> cameo_root of an earlier release (read before it is replaced)."""
     if previous is None or not (previous / "events").is_dir():
         return None
-    import pyarrow.dataset as ds
+    ids: dict[str, str] = {}
+    for part in sorted((previous / "events").rglob("*.parquet")):
+        t = pq.read_table(part, columns=["event_id", "cameo_root"])
+        ids.update(zip(t.column("event_id").to_pylist(), (str(x) for x in t.column("cameo_root").to_pylist())))
+    return ids
 
-    return set(ds.dataset(previous / "events", format="parquet").to_table(columns=["event_id"]).column("event_id").to_pylist())
 
-
-def _changes(params, df: pd.DataFrame, prev_ids: set[str] | None) -> str:
+def _changes(params, df: pd.DataFrame, prev_ids: dict[str, str] | None) -> str:
     lines = [f"# Changes in {params['name']} {params['version']}", ""]
     if prev_ids is None:
         lines.append(f"First release of this package in this build: {len(df)} events. Compare two revisions with "
                      "`polemos release diff REV_A REV_B`.")
         return "\n".join(lines) + "\n"
     ids = set(df["event_id"])
-    added, removed = ids - prev_ids, prev_ids - ids
-    lines.append(f"Events: {len(df)} ({len(added)} added, {len(removed)} removed against the previous release).")
-    if added:
-        by_root = df[df["event_id"].isin(added)].groupby("cameo_root").size()
-        lines.append("")
-        lines.append("| root | added |")
-        lines.append("|---|---|")
-        lines.extend(f"| {r} | {n} |" for r, n in by_root.items())
+    added, removed = ids - set(prev_ids), set(prev_ids) - ids
+    lines.append(f"Events: {len(df)} ({len(added)} added, {len(removed)} removed against the previous build; "
+                 "`polemos release diff REV_A REV_B` compares any two tagged revisions).")
+    added_roots = df[df["event_id"].isin(added)].groupby("cameo_root").size().to_dict() if added else {}
+    removed_roots: dict[str, int] = {}
+    for e in removed:
+        removed_roots[prev_ids[e]] = removed_roots.get(prev_ids[e], 0) + 1
+    roots = sorted(set(added_roots) | set(removed_roots))
+    if roots:
+        lines += ["", "| root | added | removed |", "|---|---|---|"]
+        lines += [f"| {r} | {added_roots.get(r, 0)} | {removed_roots.get(r, 0)} |" for r in roots]
     return "\n".join(lines) + "\n"

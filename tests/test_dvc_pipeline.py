@@ -89,3 +89,39 @@ def test_release_diff_reports_exactly_the_events_a_codebook_line_changes(project
     assert d["removed"] + d["changed"] == len(gone) and d["added"] + d["changed"] == len(new)
     assert len(gone) >= 1 and all(fired in before[e]["pattern_id"] for e in gone)
     assert "codebook files changed" in out
+
+
+def test_killed_dvc_repro_leaves_outputs_intact_and_rerun_matches(project):
+    import hashlib
+    import os
+    import signal
+    import time
+
+    import pyarrow.parquet as pq
+
+    sh("dvc repro", project)
+    events = project / "data/interim/events.parquet"
+    good = events.read_bytes()
+    # Force the code stage to run again, then kill dvc repro while it works.
+    discards = project / "codebooks" / "discards.csv"
+    discards.write_text(discards.read_text() + "garden party,social event,\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLEMOS_")}
+    proc = subprocess.Popen("exec dvc repro", shell=True, cwd=project, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    after_kill = events.read_bytes()
+    pq.read_table(events)  # a complete Parquet file, old or new, never a half-written one
+    release = project / "data/release"
+    for line in (release / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
+    lock = project / ".dvc" / "tmp" / "rwlock"
+    if lock.exists():
+        lock.unlink()  # a SIGKILLed dvc leaves its lock behind; DVC's message says to remove it
+    sh("dvc repro", project)
+    resumed = events.read_bytes()
+    assert after_kill in (good, resumed)
+    sh("dvc repro -f -s code", project)  # an uninterrupted run of the same stage
+    assert events.read_bytes() == resumed

@@ -90,3 +90,40 @@ def test_datapackage_is_valid_frictionless(release):
     events = next(r for r in pkg["resources"] if r["name"] == "events")
     assert {f["name"] for f in events["schema"]["fields"]} >= {"event_id", "cameo_code", "goldstein"}
     assert all(f.get("description") for f in events["schema"]["fields"])
+
+
+def test_pack_is_one_reproducible_archive(release, tmp_path):
+    import zipfile
+
+    _, out = release
+    zips = []
+    for name in ("a.zip", "b.zip"):
+        res = subprocess.run([sys.executable, "-m", "pipeline", "release", "pack", "--release", str(out), "--out", str(tmp_path / name)],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert res.returncode == 0, res.stderr
+        zips.append((tmp_path / name).read_bytes())
+    assert zips[0] == zips[1]
+    names = zipfile.ZipFile(tmp_path / "a.zip").namelist()
+    root = names[0].split("/")[0]
+    for required in ("CITATION.cff", "datapackage.json", "SHA256SUMS", "report.html", "codebook/cameo_codes.csv"):
+        assert f"{root}/{required}" in names
+    assert any(n.startswith(f"{root}/events/year=") for n in names)
+
+
+def test_rebuild_lists_changes_against_the_previous_build(release, tmp_path):
+    events, out = release
+    table = pq.read_table(events)
+    assert table.num_rows >= 2
+    fewer = tmp_path / "events.parquet"
+    pq.write_table(table.slice(1), fewer)
+    res = subprocess.run([sys.executable, "-m", "pipeline", "release", "build", str(fewer), "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    changes = (out / "CHANGES.md").read_text()
+    assert "0 added, 1 removed" in changes
+    dropped_root = table.column("cameo_root")[0].as_py()
+    assert f"| {dropped_root} | 0 | 1 |" in changes
+    # restore the module's release for the other tests
+    res = subprocess.run([sys.executable, "-m", "pipeline", "release", "build", str(events), "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0 and "1 added, 0 removed" in (out / "CHANGES.md").read_text()
