@@ -450,6 +450,13 @@ class EventCoder:
             events.extend(self._noun_events(tok, pattern, ctx, modifier_ok=not verb_events))
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
+        events = self._ready_intents(sent, ctx, events)
+        # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
+        # Baghdad accepted", "where 28 people were killed") are background: kept only when the
+        # main clauses code nothing.
+        main = [e for e in events if not _in_background_clause(e.trigger)]
+        if main:
+            events = main
         events = self._subordinate_statements(events)
         for ev in events:
             ctx.remember(ev.source)
@@ -665,6 +672,26 @@ class EventCoder:
                 out.append(CodedEvent(tok.sent, tok, code, pid, s, t))
         return out
 
+    def _ready_intents(self, sent, ctx, events: list[CodedEvent]) -> list[CodedEvent]:
+        """"X is willing to help", "Y said it is prepared to ...": an intent to cooperate (030)
+        when the embedded action has no pattern of its own."""
+        coded = {e.trigger.i for e in events}
+        out = list(events)
+        for tok in sent:
+            if tok.lemma_.lower() not in self.grammar.ready_adj or tok.dep_ not in ("acomp", "amod", "oprd"):
+                continue
+            inner = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+            if inner is None or inner.i in coded or is_negated(inner) or is_negated(tok.head):
+                continue
+            if self.index.candidates("verb", inner.lemma_.lower()) and match_pattern(inner, self.index.candidates("verb", inner.lemma_.lower()), self.grammar)[0]:
+                continue
+            subj = subject_of(tok.head)
+            speaker = self._speaker(tok.head, ctx)
+            sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
+            targets = self._target_candidates(inner, None, ctx)
+            out.extend(self._pairs(tok, "030", f"ready.intent.{tok.lemma_.lower()}", sources, targets))
+        return out
+
     @staticmethod
     def _subordinate_statements(events: list[CodedEvent]) -> list[CodedEvent]:
         """A plain statement (010) is residual: kept only when the sentence codes nothing else."""
@@ -681,6 +708,24 @@ class EventCoder:
         for sent in doc.sents:
             events.extend(self.code_sentence(sent, ctx))
         return events
+
+
+BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "before", "because", "when",
+                    "where", "although", "though", "whereas", "once"}
+
+
+def _in_background_clause(tok) -> bool:
+    """Inside a relative clause, a clause modifying a noun, or a conditional/temporal clause."""
+    node = tok
+    for _ in range(8):
+        if node.dep_ in ("relcl", "acl"):
+            return True
+        if node.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARKS for c in node.children):
+            return True
+        if node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _alternation(phrases) -> re.Pattern[str] | None:
