@@ -94,14 +94,19 @@ def _valid_on(entry: ActorEntry, when: dt.date | None) -> bool:
     return (entry.start is None or entry.start <= when) and (entry.end is None or when <= entry.end)
 
 
-def noun_phrase_tokens(head) -> list:
-    """Tokens of the noun phrase headed by `head`: modifiers and 'of'-phrases, no clauses."""
+def noun_phrase_tokens(head, mentions=None) -> list:
+    """Tokens of the noun phrase headed by `head`: modifiers and 'of'-phrases, no clauses; an
+    'in'-phrase naming a country is kept too ("the rebels in Darfur")."""
     tokens = [head]
     stack = [head]
     while stack:
         tok = stack.pop()
         for child in tok.children:
-            if child.dep_ in NP_EXCLUDED_DEPS and not (child.dep_ == "prep" and child.lower_ in ("of", "for") and tok is head):
+            keep_prep = child.dep_ == "prep" and tok is head and (
+                child.lower_ in ("of", "for") or (child.lower_ == "in" and mentions is not None and any(
+                    g.dep_ == "pobj" and g.i in mentions and mentions[g.i][2][0].kind in ("name", "capital")
+                    for g in child.children)))
+            if child.dep_ in NP_EXCLUDED_DEPS and not keep_prep:
                 continue
             tokens.append(child)
             stack.append(child)
@@ -121,7 +126,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
                    nationality_alone: bool = True) -> Actor | None:
     """Resolve the noun phrase headed by `head` to an actor, or None when nothing supports one.
     `nationality_alone=False` (sources) refuses a nationality adjective on a non-actor noun."""
-    tokens = noun_phrase_tokens(head)
+    tokens = noun_phrase_tokens(head, mentions)
     # Also look into an appositive ("Romain Nadal, the ministry spokesman").
     for child in head.children:
         if child.dep_ == "appos":
@@ -170,8 +175,8 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         return Actor(person.code, person.country, person.agent, text, start, end, True)
     if org is not None:
         return Actor(org.code, org.country, org.agent, text, start, end)
-    if country is None and agent is not None and default_country:
-        country = default_country
+    if country is None and agent is not None:
+        country = _nearest_country(head, mentions) or default_country
     if country is None and agent is None:
         if head.pos_ == "PROPN":
             return Actor(None, None, None, text, start, end, False)
@@ -187,6 +192,19 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     is_person = head.lower_ not in ("government", "regime") and any(
         mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) and t.i == head.i for t in tokens)
     return Actor(compose_code(country, agent), country, agent, text, start, end, is_person)
+
+
+def _nearest_country(head, mentions) -> str | None:
+    """The country named closest before `head` in its sentence ("... said the rebels" after
+    "the Sudanese government"), for an actor given only by its sector."""
+    sent = head.sent
+    for i in range(head.i - 1, sent.start - 1, -1):
+        m = mentions.get(i)
+        if m:
+            e = m[2][0]
+            if e.country and e.country not in ("IGO", "NGO", "IMG") and e.kind not in ("noun", "title", "person"):
+                return e.country
+    return None
 
 
 def article_countries(doc, mentions) -> Counter:

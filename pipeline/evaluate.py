@@ -89,6 +89,28 @@ def _match(gold: list[dict], pred: list[dict], same) -> list[tuple[int, int]]:
     return pairs
 
 
+def _country_agreement(g: dict, p: dict) -> int:
+    n = 0
+    for side in ("source", "target"):
+        code = g.get(side)
+        if code and not str(code).startswith("---"):
+            n += (p.get(f"{side}_code") or "")[:3] == str(code)[:3]
+    return n
+
+
+def _match_best_actors(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    used: set[int] = set()
+    pairs = []
+    for gi, g in enumerate(gold):
+        root = g.get("root") or (g.get("code") or "")[:2]
+        options = [pi for pi, p in enumerate(pred) if pi not in used and p["cameo_root"] == root]
+        if options:
+            best = max(options, key=lambda pi: (_country_agreement(g, pred[pi]), -pi))
+            used.add(best)
+            pairs.append((gi, best))
+    return pairs
+
+
 def score(records: list[GoldRecord], predictions: dict[str, list[dict]]) -> dict[str, Any]:
     tot = Counter()
     per_root = defaultdict(Counter)
@@ -136,8 +158,9 @@ def score(records: list[GoldRecord], predictions: dict[str, list[dict]]) -> dict
         tot["triple_tp"] += len(_match(gold, pred, same_triple))
         tot["triple_gold"] += len(gold)
         tot["triple_pred"] += len(pred)
-        # Actor country accuracy on events whose root is right (issue: actors).
-        for gi, pi in _match(gold, pred, lambda g, p: (g.get("root") or (g.get("code") or "")[:2]) == p["cameo_root"]):
+        # Actor country accuracy on events whose root is right: each gold event is paired with the
+        # same-root prediction that agrees with it on the most actor countries.
+        for gi, pi in _match_best_actors(gold, pred):
             g, p = gold[gi], pred[pi]
             for side in ("source", "target"):
                 code = g.get(side)
