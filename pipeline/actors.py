@@ -103,7 +103,8 @@ def noun_phrase_tokens(head, mentions=None) -> list:
         tok = stack.pop()
         for child in tok.children:
             keep_prep = child.dep_ == "prep" and tok is head and (
-                child.lower_ in ("of", "for") or (child.lower_ == "in" and mentions is not None and any(
+                child.lower_ in ("of", "for") or (child.lower_ == "in" and mentions is not None and head.i in mentions
+                                                  and mentions[head.i][2][0].kind in ("noun", "title") and any(
                     g.dep_ == "pobj" and g.i in mentions and mentions[g.i][2][0].kind in ("name", "capital")
                     for g in child.children)))
             if child.dep_ in NP_EXCLUDED_DEPS and not keep_prep:

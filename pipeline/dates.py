@@ -30,6 +30,29 @@ _YEAR_RX = r"(?:1[89]\d\d|20\d\d)"
 _WEEKDAY_RX = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUM_RX = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few)"
 
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS_RX = "|".join(_UNITS)
+_TEENS_RX = "|".join(_TEENS)
+_TENS_RX = "|".join(_TENS)
+
+
+def spelled_year(words: str) -> int | None:
+    """"nineteen ninety-six" -> 1996, "two thousand" -> 2000, "nineteen hundred" -> 1900."""
+    parts = words.lower().replace("-", " ").split()
+    if parts[:2] == ["two", "thousand"]:
+        rest = [p for p in parts[2:] if p != "and"]
+        return 2000 + sum(_UNITS.get(p, 0) + _TEENS.get(p, 0) for p in rest)
+    century = {"nineteen": 1900, "twenty": 2000}.get(parts[0])
+    if century is None:
+        return None
+    rest = [p for p in parts[1:] if p != "hundred"]
+    value = sum(_TENS.get(p, 0) + _UNITS.get(p, 0) + _TEENS.get(p, 0) for p in rest)
+    return century + value
+
+
 # Ordered: the first alternative that matches at a position wins (longest forms first).
 _EXPRESSIONS: list[tuple[str, str]] = [
     ("iso", rf"\b(?P<y>{_YEAR_RX})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b"),
@@ -43,6 +66,7 @@ _EXPRESSIONS: list[tuple[str, str]] = [
     ("weekday", rf"\b(?:(?P<rel>last|this|next|this past|this coming|earlier|early|late)\s+)?(?P<wd>{_WEEKDAY_RX})\b"),
     ("deictic", r"\b(?:(?:late|early|earlier|later)\s+)?(?P<word>yesterday|today|tomorrow|tonight)\b"),
     ("since_month", rf"\b(?:(?:early|mid|late|the end of|the beginning of|the middle of)[\s-]+)?(?P<mon>{_MONTH_RX})\b(?!\s+(?:{_DAY_RX}|{_YEAR_RX})\b)"),
+    ("spelled_year", rf"\b(?:the year\s+)?(?P<words>(?:nineteen|twenty)\s+(?:hundred\s+)?(?:(?:{_TENS_RX})(?:[\s-](?:{_UNITS_RX}))?|{_TEENS_RX}|{_UNITS_RX})|two thousand(?:\s+and)?(?:\s+(?:{_UNITS_RX}|{_TEENS_RX}))?)\b"),
     ("year", rf"\b(?:(?:early|mid|late|the end of|the beginning of|the middle of|fiscal)[\s-]+)?(?P<y>{_YEAR_RX})\b(?![-,.]?\d)"),
 ]
 _COMPILED = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in _EXPRESSIONS]
@@ -92,13 +116,16 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 
 def _closest_year(month: int, day: int, ref: dt.date, future: bool) -> int:
-    """The year that puts month/day nearest the reference date on the right side of it."""
-    cand = _safe_date(ref.year, month, day) or _safe_date(ref.year, month, 28)
-    if cand is None:
-        return ref.year
-    if future:
-        return ref.year if cand >= ref - dt.timedelta(days=31) else ref.year + 1
-    return ref.year if cand <= ref + dt.timedelta(days=31) else ref.year - 1
+    """The year of a month (and day) written without one: news mostly looks back, so the window
+    runs from 8 months before the publication date to 4 months after it ("in September" in an
+    August story is this September, "in December" in a February story is last December); with a
+    future cue ("will", "is expected to") it runs from 1 month before to 11 months after."""
+    lo, hi = (-1, 11) if future else (-8, 4)
+    offset = (month - ref.month) + (day - ref.day) / 31
+    for year_shift in (0, -1, 1):
+        if lo <= offset + 12 * year_shift <= hi:
+            return ref.year + year_shift
+    return ref.year
 
 
 def _shift_months(d: dt.date, months: int) -> tuple[int, int]:
@@ -179,11 +206,10 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date, future: bool) -> tuple[s
         month = _month(g["mon"])
         if g["mon"].lower() == "may" and not m.group(0)[:1].isupper():
             return None  # the modal verb "may"
-        if future:
-            year = ref.year if month >= ref.month else ref.year + 1
-        else:
-            year = ref.year if month <= ref.month else ref.year - 1
-        return f"{year:04d}-{month:02d}", "month"
+        return f"{_closest_year(month, 15, ref, future):04d}-{month:02d}", "month"
+    if kind == "spelled_year":
+        year = spelled_year(m.group("words"))
+        return (f"{year:04d}", "year") if year else None
     if kind == "year":
         return f"{int(g['y']):04d}", "year"
     return None

@@ -40,3 +40,15 @@ def test_dateline_forms():
     assert parse_dateline("PARIS – France called.")[:2] == ("France called.", "Paris")
     assert parse_dateline("KABUL - Taliban fighters attacked.")[1] == "Kabul"
     assert parse_dateline("France called on Monday.") == ("France called on Monday.", None, None)
+
+
+def test_month_without_year_looks_back_eight_months_and_ahead_four():
+    aug = dt.date(1990, 8, 15)
+    assert values("Oil supply will be cut in September.", aug)[0][1] == "1990-09"
+    assert values("Output fell from 4.1 percent in December.", dt.date(1998, 2, 6))[0][1] == "1997-12"
+    assert values("Flights leave from March 30.", dt.date(1998, 2, 13))[0][1] == "1998-03-30"
+
+
+def test_spelled_out_years():
+    assert values("Keating's convictions were thrown out in nineteen ninety-six.", MON)[0][1:] == ("1996", "year")
+    assert values("Unemployment was to be halved by the year two thousand.", MON)[0][1] == "2000"
