@@ -451,6 +451,7 @@ class EventCoder:
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
+        events = [self._refine_generic(e) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
@@ -671,6 +672,57 @@ class EventCoder:
                 seen.add(key)
                 out.append(CodedEvent(tok.sent, tok, code, pid, s, t))
         return out
+
+    FAMILY_OF_ROOT = {"02": "appeal", "03": "intent", "10": "demand", "12": "reject", "13": "threaten"}
+    PROTEST_CODES = {"141", "142", "143", "144", "145"}
+
+    def _content_code(self, trig) -> str | None:
+        """The code of what an appeal, demand, rejection, threat or protest is about: a purpose
+        clause ("to demand reforms"), or the noun it names ("a call for peacekeeping forces",
+        "demands for the release of prisoners")."""
+        seen = set()
+        candidates = []
+        for c in trig.children:
+            if c.dep_ in ("xcomp", "advcl", "ccomp") and c.pos_ == "VERB":
+                candidates.append(("verb", c))
+            if c.dep_ in ("dobj", "pobj", "attr") or (c.dep_ == "prep" and c.lower_ in ("for", "against", "over", "on")):
+                nodes = [c] if c.dep_ != "prep" else [g for g in c.children if g.dep_ == "pobj"]
+                for n in nodes:
+                    candidates.append(("noun", n))
+                    for g in n.children:  # "a call for X", "demands for the release of Y"
+                        if g.dep_ == "prep" and g.lower_ in ("for", "of", "to", "on"):
+                            candidates.extend(("noun", x) for x in g.children if x.dep_ == "pobj")
+                        if g.dep_ in ("acl", "relcl") and g.pos_ == "VERB":
+                            candidates.append(("verb", g))
+        for pos, tok in candidates:
+            if tok.i in seen or tok.i == trig.i:
+                continue
+            seen.add(tok.i)
+            if pos == "noun" and tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            pattern, _ = match_pattern(tok, self.index.candidates(pos, tok.lemma_.lower()), self.grammar)
+            if pattern is not None and not pattern.negative and pattern.code[:2] not in ("01",):
+                return pattern.code
+        return None
+
+    def _refine_generic(self, ev: CodedEvent) -> CodedEvent:
+        """Give a generic code (020, 100, 120, 130, 141...) the specific code its content implies."""
+        code = ev.code
+        family = self.FAMILY_OF_ROOT.get(code[:2])
+        generic = (family is not None and len(code) == 3 and code.endswith("0")) or code in self.PROTEST_CODES
+        if not generic:
+            return ev
+        content = self._content_code(ev.trigger)
+        if content is None or content[:2] == code[:2]:
+            return ev
+        if family is not None:
+            refined = self.books.cameo.family_code(family, content)
+        else:
+            demand = self.books.cameo.family_code("demand", content)  # what the protest demands
+            refined = code + demand[-1] if demand[:3] == "104" and len(demand) == 4 else code
+        if refined in self.books.cameo.codes and refined != code and refined[:2] == code[:2]:
+            return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>content")
+        return ev
 
     def _ready_intents(self, sent, ctx, events: list[CodedEvent]) -> list[CodedEvent]:
         """"X is willing to help", "Y said it is prepared to ...": an intent to cooperate (030)
