@@ -451,6 +451,7 @@ class EventCoder:
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
+        events = [self._statement_as_demand(e, ctx) for e in events]
         events = [self._refine_generic(e) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
@@ -723,6 +724,21 @@ class EventCoder:
         if refined in self.books.cameo.codes and refined != code and refined[:2] == code[:2]:
             return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>content")
         return ev
+
+    def _statement_as_demand(self, ev: CodedEvent, ctx) -> CodedEvent:
+        """"X declared that China must drop its barriers": a statement whose content is an
+        obligation laid on someone is a demand (100) on them, even when the obliged act has no
+        pattern of its own."""
+        if ev.code != "010":
+            return ev
+        content = next((c for c in ev.trigger.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+        if content is None or not self._is_obligation(content) or is_negated(content):
+            return ev
+        subj = subject_of(content)
+        obliged = [a for a in (self._actors(subj, ctx) if subj is not None else []) if a.code]
+        if not obliged or (ev.source is not None and obliged[0].code == ev.source.code):
+            return ev
+        return dataclasses.replace(ev, code="100", pattern_id=f"obligation.demand>{ev.pattern_id}", target=obliged[0])
 
     def _ready_intents(self, sent, ctx, events: list[CodedEvent]) -> list[CodedEvent]:
         """"X is willing to help", "Y said it is prepared to ...": an intent to cooperate (030)
