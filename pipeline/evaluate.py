@@ -26,21 +26,30 @@ class GoldRecord:
     events: list[dict[str, Any]]
 
 
-def load_gold(path: Path) -> list[GoldRecord]:
-    records = []
+def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, record) of a JSON Lines gold file; bad lines are errors naming file:line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read gold file ({exc.strerror})") from None
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    out = []
     for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+        if line.strip():
+            try:
+                out.append((lineno, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+    return out
+
+
+def load_gold(path: Path) -> list[GoldRecord]:
+    records = []
+    for lineno, r in read_jsonl(path):
         try:
-            r = json.loads(line)
             pub = r.get("published")
             records.append(GoldRecord(str(r["id"]), r["text"], dt.date.fromisoformat(pub) if pub else None,
                                       r.get("level", "full"), bool(r.get("relevant", True)), r.get("events", [])))
-        except (json.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise InputError(f"{path}:{lineno}: not a format-A gold record ({exc})") from None
     return records
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.dates import find_time_expressions
-from pipeline.errors import InputError
 
 DAY_MONTH_YEAR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PRED_SCHEMA = pa.schema([("article_id", pa.string()), ("start", pa.int32()), ("end", pa.int32()),
@@ -19,18 +17,9 @@ PRED_SCHEMA = pa.schema([("article_id", pa.string()), ("start", pa.int32()), ("e
 
 
 def load_records(path: Path) -> list[dict[str, Any]]:
-    out = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-    return out
+    from pipeline.evaluate import read_jsonl
+
+    return [record for _line, record in read_jsonl(path)]
 
 
 def score_dates(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
