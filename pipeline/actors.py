@@ -31,25 +31,26 @@ class Actor:
 
 
 class ActorMatcher:
-    """Finds codebook actor phrases in a Doc (PhraseMatcher on lower-cased tokens)."""
+    """Finds codebook actor phrases in a Doc: exact token sequences, compared lower-cased.
+
+    The phrases are tokenized once and cached (a marshal file beside the gazetteer, named by a
+    hash of the phrases and the model), so start-up does not re-tokenize ~10,000 phrases;
+    matching is a dictionary lookup on each token's lower-case form.
+    """
 
     def __init__(self, nlp, codebook: ActorCodebook):
-        from spacy.matcher import PhraseMatcher
-
         self.codebook = codebook
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.by_key: dict[str, list[ActorEntry]] = {}
         phrases: dict[str, list[ActorEntry]] = {}
         for entry in codebook.entries:
             phrases.setdefault(entry.phrase.lower(), []).append(entry)
         ordered = sorted(phrases.items())
-        # Tokenize the phrase as written: "u.s." splits differently from "U.S.".
-        written = (entries[0].phrase for _key, entries in ordered)
-        for i, ((_phrase, entries), doc) in enumerate(zip(ordered, nlp.tokenizer.pipe(written))):
-            key = f"A{i}"
-            self.by_key[key] = entries
-            self.matcher.add(key, [doc])
-        self._strings = nlp.vocab.strings
+        tokens = _phrase_tokens(nlp, [entries[0].phrase for _key, entries in ordered])
+        self.by_first: dict[str, list[tuple[tuple[str, ...], list[ActorEntry]]]] = {}
+        for (_key, entries), toks in zip(ordered, tokens):
+            if toks:
+                self.by_first.setdefault(toks[0], []).append((tuple(toks), entries))
+        for options in self.by_first.values():
+            options.sort(key=lambda o: -len(o[0]))
 
     def mentions(self, doc) -> dict[int, tuple[int, int, list[ActorEntry]]]:
         """token index -> (span start, span end, entries) for the longest non-overlapping matches.
@@ -61,10 +62,18 @@ class ActorMatcher:
         doc.user_data["polemos_mentions"] = out
         return out
 
+    def _matches(self, doc):
+        lowers = [t.lower_ for t in doc]
+        n = len(lowers)
+        for start, low in enumerate(lowers):
+            for toks, entries in self.by_first.get(low, ()):
+                end = start + len(toks)
+                if end <= n and tuple(lowers[start:end]) == toks:
+                    yield start, end, entries
+
     def _mentions(self, doc) -> dict[int, tuple[int, int, list[ActorEntry]]]:
         spans = []
-        for match_id, start, end in self.matcher(doc):
-            entries = self.by_key[self._strings[match_id]]
+        for start, end, entries in self._matches(doc):
             # Proper names must be capitalised in the text ("Turkey" the country, not "turkey"),
             # and short acronyms written exactly ("US", "UN", "PAN": not "us", "Un", "pan").
             phrase = entries[0].phrase
@@ -84,6 +93,33 @@ class ActorMatcher:
             for i in range(start, end):
                 out[i] = (start, end, entries)
         return out
+
+
+def _phrase_tokens(nlp, phrases: list[str]) -> list[list[str]]:
+    """Lower-cased tokens of each phrase as the model's tokenizer splits it ("U.S." stays one
+    token, "u.s." would not: phrases are tokenized as written). Cached by the phrases and model."""
+    import hashlib
+    import marshal
+
+    from pipeline.places import _cache_dir
+
+    key = hashlib.sha256(("\x1f".join(phrases) + nlp.meta.get("name", "") + nlp.meta.get("version", "")).encode()).hexdigest()[:16]
+    path = _cache_dir() / f"actor-phrases-{key}.bin"
+    try:
+        cached = marshal.loads(path.read_bytes())
+        if len(cached) == len(phrases):
+            return cached
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    tokens = [[t.lower_ for t in doc] for doc in nlp.tokenizer.pipe(phrases)]
+    try:
+        from pipeline.io import atomic_path
+
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(marshal.dumps(tokens))
+    except OSError:
+        pass  # a cache that cannot be written only costs start-up time
+    return tokens
 
 
 def _valid_on(entry: ActorEntry, when: dt.date | None) -> bool:
