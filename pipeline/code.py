@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -204,11 +205,11 @@ class ArticleCoder:
             "goldstein": code.goldstein,
             "pattern_id": ev.pattern_id,
             "location_name": place.name if place else None,
-            "location_country": place.country if place else None,
+            "location_country": place.country if place and place.country else None,
             "location_admin1": place.admin1 if place else None,
-            "latitude": place.latitude if place else None,
-            "longitude": place.longitude if place else None,
-            "geonames_id": place.geonames_id if place else None,
+            "latitude": place.latitude if place and not math.isnan(place.latitude) else None,
+            "longitude": place.longitude if place and not math.isnan(place.longitude) else None,
+            "geonames_id": place.geonames_id if place and place.geonames_id else None,
             "location_precision": place.precision if place else "none",
             "source": art.source,
             "url": art.url,
@@ -258,9 +259,19 @@ class ArticleCoder:
             spans = sent.doc.user_data[key] = [
                 sp for sp in toponym_spans(sent, self.gazetteer, exclude)
                 if not (sp[2][0].precision == "country" and _modifier_use(sent.doc[sp[0]:sp[1]]))]
+        doc = sent.doc
+        attached = _attached_toponym(spans, trig) if spans else None
+        if attached is None:
+            unresolved = _unresolved_place(trig, exclude, mentions)
+            if unresolved is not None:
+                # A named place governed by the event ("stormed the village of Mainok") that the
+                # gazetteer does not know: its name is kept, without coordinates (precision none).
+                start, end = unresolved
+                span = doc[start:end]
+                return Place(0, span.text, math.nan, math.nan, next(iter(countries), "") if len(countries) == 1 else "",
+                             None, 0, "none"), span.start_char, span.end_char
         if spans:
-            chosen = _attached_toponym(spans, trig) or _nearest_toponym(spans, trig)
-            doc = sent.doc
+            chosen = attached or _nearest_toponym(spans, trig)
             written = doc[chosen[0]:chosen[1]].text
             return choose_place(chosen[2], countries, name=written), doc[chosen[0]].idx, doc[chosen[1] - 1].idx + len(doc[chosen[1] - 1].text)
         if dateline_place:
@@ -268,6 +279,34 @@ class ArticleCoder:
             if places:
                 return choose_place(places, countries, name=dateline_place.split(",")[0]), None, None
         return None
+
+
+def _unresolved_place(trig, exclude: set[int], mentions) -> tuple[int, int] | None:
+    """A capitalised proper name that a locative preposition ties to the trigger ("in Mainok",
+    "the village of Mainok") but that is no actor and not in the gazetteer."""
+    from pipeline.places import PLACE_WORDS, not_places
+
+    heads = {trig.i} | {c.i for c in trig.children if c.dep_ in ("dobj", "pobj")}
+    for tok in trig.sent:
+        if tok.pos_ != "PROPN" or tok.i in exclude or tok.i in mentions or tok.lower_ in not_places():
+            continue
+        node = tok
+        while node.dep_ in ("compound", "flat") and node.head.pos_ == "PROPN":
+            node = node.head
+        if node.i != tok.i:
+            continue  # handled at the head of the name
+        head_ok = False
+        if node.dep_ == "pobj" and node.head.lower_ in ("in", "at", "near", "into", "outside", "inside") and node.head.head.i in heads:
+            head_ok = True
+        elif node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in PLACE_WORDS | {"town", "village", "city"}:
+            up = node.head.head
+            head_ok = up.dep_ in ("dobj", "pobj") and (up.head.i in heads or up.head.head.i in heads)
+        if head_ok:
+            left = min(t.i for t in node.subtree if t.pos_ == "PROPN" or t.i == node.i)
+            if any(t.i in mentions for t in trig.doc[left:node.i + 1]):
+                continue
+            return left, node.i + 1
+    return None
 
 
 def _modifier_use(span) -> bool:

@@ -134,3 +134,15 @@ def test_person_code_holds_only_in_office_dates(code_text):
     outside = find(code_text(text, published=dt.date(2010, 1, 5)), "11")
     assert inside and inside[0]["source_code"] == "FRAGOV"
     assert all(e["source_code"] != "FRAGOV" for e in outside)
+
+
+def test_unknown_named_place_keeps_its_name_without_coordinates(code_text):
+    ev = find(code_text("Nigerian troops attacked the village of Zorblatt on Monday."), "19", "NGA")
+    assert ev and ev[0]["location_name"] == "Zorblatt"
+    assert ev[0]["latitude"] is None and ev[0]["geonames_id"] is None and ev[0]["location_precision"] == "none"
+
+
+def test_place_attached_to_the_event_beats_other_places(code_text):
+    text = "Turkish troops shelled Kurdish positions in Afrin, a day after talks in Geneva failed."
+    ev = find(code_text(text), "19", "TUR")
+    assert ev and ev[0]["location_country"] == "SYR" and ev[0]["geonames_id"] == 174186  # GeoNames: ‘Afrīn
