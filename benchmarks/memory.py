@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, SAMPLE, corpus_texts, timed, word_count, write_jsonl  # noqa: E402
+from _common import ROOT, SAMPLE, corpus_texts, word_count, write_jsonl  # noqa: E402
 
 MEASURE = """
 import resource, subprocess, sys
@@ -45,7 +45,6 @@ def main() -> None:
         cmd = [sys.executable, "-m", "pipeline", "code", "--no-cache", "--workers", str(args.n_process), "--out"]
         a = peak_rss_mib([*cmd, str(Path(tmp) / "e1.parquet"), str(one)])
         b = peak_rss_mib([*cmd, str(Path(tmp) / "e10.parquet"), str(many)])
-    _ = timed
     print(f"corpus {args.corpus}: {len(texts)} articles, {word_count(texts)} words; n_process={args.n_process}")
     print(f"peak RSS 1x : {a:8.0f} MiB (largest single process)")
     print(f"peak RSS {args.times}x: {b:8.0f} MiB")

