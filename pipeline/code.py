@@ -173,7 +173,15 @@ class ArticleCoder:
         src = _local(ev.source, sent)
         tgt = _local(ev.target, sent)
         date, precision, date_source = self._event_date(art, sent, trig)
-        place = self._location(art, sent, trig, ev, countries)
+        ranges = [(a.start, a.end) for a in (ev.source, ev.target) if a is not None and a.start is not None]
+        found = self.event_place(sent, trig, ranges, countries, art.dateline_place)
+        place = found[0] if found else None
+        if tgt is None and found and found[1] is not None and place.country and ev.code[:2] != "01" \
+                and found[3] in ("attached", "sentence"):
+            # No target actor, but the action is aimed at a place ("imposed a curfew in Cizre",
+            # "shelled Juba"): the place's country is the target, as CAMEO coders do.
+            tgt = Actor(place.country, place.country, None, sent.doc.text[found[1]:found[2]],
+                        found[1] - base, found[2] - base)
         row = {
             "event_id": event_id(art.article_id, sentence_index, trig.idx - base, src.code or "" if src else "", ev.code,
                                  (tgt.code or "") if tgt else ""),
@@ -230,13 +238,8 @@ class ArticleCoder:
             return art.published, "day", "published"
         return None, "unknown", "none"
 
-    def _location(self, art: Article, sent, trig, ev: CodedEvent, countries: set[str]) -> Place | None:
-        ranges = [(a.start, a.end) for a in (ev.source, ev.target) if a is not None and a.start is not None]
-        found = self.event_place(sent, trig, ranges, countries, art.dateline_place)
-        return found[0] if found else None
-
     def event_place(self, sent, trig, actor_ranges, countries: set[str], dateline_place: str | None):
-        """(place, start, end) where the event at `trig` happened: a place governed by the trigger
+        """(place, start, end, how) where the event at `trig` happened: a place governed by the trigger
         ("strikes on Aleppo", "talks in Geneva"), else the sentence's place, else the dateline.
         Offsets are document characters (None for the dateline)."""
         mentions = self.coder.matcher.mentions(sent.doc)
@@ -269,15 +272,16 @@ class ArticleCoder:
                 start, end = unresolved
                 span = doc[start:end]
                 return Place(0, span.text, math.nan, math.nan, next(iter(countries), "") if len(countries) == 1 else "",
-                             None, 0, "none"), span.start_char, span.end_char
+                             None, 0, "none"), span.start_char, span.end_char, "unresolved"
         if spans:
             chosen = attached or _nearest_toponym(spans, trig)
             written = doc[chosen[0]:chosen[1]].text
-            return choose_place(chosen[2], countries, name=written), doc[chosen[0]].idx, doc[chosen[1] - 1].idx + len(doc[chosen[1] - 1].text)
+            return (choose_place(chosen[2], countries, name=written), doc[chosen[0]].idx,
+                    doc[chosen[1] - 1].idx + len(doc[chosen[1] - 1].text), "attached" if attached else "sentence")
         if dateline_place:
             places = self.gazetteer.lookup(dateline_place.split(",")[0])
             if places:
-                return choose_place(places, countries, name=dateline_place.split(",")[0]), None, None
+                return choose_place(places, countries, name=dateline_place.split(",")[0]), None, None, "dateline"
         return None
 
 

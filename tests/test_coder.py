@@ -146,3 +146,10 @@ def test_place_attached_to_the_event_beats_other_places(code_text):
     text = "Turkish troops shelled Kurdish positions in Afrin, a day after talks in Geneva failed."
     ev = find(code_text(text), "19", "TUR")
     assert ev and ev[0]["location_country"] == "SYR" and ev[0]["geonames_id"] == 174186  # GeoNames: ‘Afrīn
+
+
+def test_place_aimed_at_becomes_the_target_country(code_text):
+    ev = find(code_text("Sudanese rebels shelled the town of Kadugli on Sunday."), "19", "SDN")
+    assert ev and ev[0]["target_code"] == "SDN" and ev[0]["target_text"] == "Kadugli"
+    s = ev[0]["sentence_text"]
+    assert s[ev[0]["target_start"]:ev[0]["target_end"]] == "Kadugli"
