@@ -212,6 +212,10 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         return Actor(person.code, person.country, person.agent, text, start, end, True)
     if org is not None:
         return Actor(org.code, org.country, org.agent, text, start, end)
+    if country is None and agent is not None and head.pos_ == "NOUN" and head.i not in mentions:
+        # "joint military exercises", "a police station": a sector word on a noun that names no
+        # actor, and no country either: not an actor.
+        return None
     if country is None and agent is not None:
         country = _nearest_country(head, mentions) or default_country
     if country is None and agent is None:
