@@ -126,7 +126,7 @@ def _valid_on(entry: ActorEntry, when: dt.date | None) -> bool:
     if entry.kind != "person":
         return True
     if when is None:
-        return entry.start is None and entry.end is None
+        return True  # no date to check against: the name is still evidence (latest office first)
     return (entry.start is None or entry.start <= when) and (entry.end is None or when <= entry.end)
 
 
@@ -178,6 +178,8 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
             continue
         seen_spans.add((m[0], m[1]))
         entries = [e for e in m[2] if _valid_on(e, when)]
+        if when is None:
+            entries.sort(key=lambda e: (e.kind == "person", e.start or dt.date.min), reverse=True)
         if not entries:
             # A known person outside the dates of their office: resolved by title/country only.
             continue
