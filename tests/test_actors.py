@@ -61,3 +61,8 @@ def test_unknown_sector_actor_takes_the_country_named_nearby(code_text):
 
 def test_nationality_on_a_non_actor_noun_is_no_source(code_text):
     assert code_text("The Brazilian side attacked relentlessly after the break.") == []
+
+
+def test_supporters_named_in_parentheses_are_the_targets(code_text):
+    ev = code_text("Germany called on the supporters of the government (Russia and Iran) to use their influence.")
+    assert sorted(e["target_code"] for e in ev if e["cameo_root"] == "02") == ["IRN", "RUS"]
