@@ -208,13 +208,13 @@ def evaluate_actors(
     from pipeline.code import ArticleCoder, CodeSettings, code_articles
     from pipeline.codebook.loader import load_codebooks
     from pipeline.evaluate_actors import load_actor_gold, score_actors
-    from pipeline.ingest import Article, text_hash
+    from pipeline.ingest import Article
     from pipeline.io import write_text
 
     coder = ArticleCoder(load_codebooks(), CodeSettings.from_params(_params()))
 
     def code_text(text, published):
-        art = Article("a", "gold", "1", None, text, published, "metadata", None, None, None, "en", text_hash(text))
+        art = Article.from_text("a", text, published, input="gold")
         return [r for rows in code_articles([art], coder) for r in rows]
 
     result, details = score_actors(load_actor_gold(gold), code_text)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.ingest import Article, text_hash
+from pipeline.ingest import Article
 
 STOP = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "its", "his", "her", "their", "s"}
 
@@ -55,10 +55,7 @@ def load_gold(path: Path) -> list[GoldRecord]:
 
 
 def gold_articles(records: list[GoldRecord]) -> list[Article]:
-    return [Article(article_id=r.id, input="gold", record=r.id, title=None, text=" ".join(r.text.split()),
-                    published=r.published, published_from="metadata" if r.published else "none",
-                    dateline_place=None, source=None, url=None, language="en", content_hash=text_hash(r.text))
-            for r in records]
+    return [Article.from_text(r.id, " ".join(r.text.split()), r.published, input="gold") for r in records]
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:

@@ -68,6 +68,13 @@ class Article:
     def as_row(self) -> dict[str, Any]:
         return self.__dict__.copy()
 
+    @classmethod
+    def from_text(cls, article_id: str, text: str, published: dt.date | None, *, input: str = "text",
+                  dateline_place: str | None = None) -> Article:
+        """An already clean English text as an article (gold records, tests, evaluations)."""
+        return cls(article_id, input, article_id, None, text, published, "metadata" if published else "none",
+                   dateline_place, None, None, "en", text_hash(text))
+
 
 @dataclass
 class Reject:

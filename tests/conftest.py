@@ -29,11 +29,10 @@ def article_coder(books):
 def code_text(article_coder):
     """Code one text as an article; returns the event rows."""
     from pipeline.code import code_articles
-    from pipeline.ingest import Article, text_hash
+    from pipeline.ingest import Article
 
     def run(text: str, published: dt.date | None = dt.date(2016, 5, 2), article_id: str = "t1", dateline=None):
-        art = Article(article_id, "test", "1", None, text, published, "metadata" if published else "none",
-                      dateline, None, None, "en", text_hash(text))
+        art = Article.from_text(article_id, text, published, input="test", dateline_place=dateline)
         return [r for rows in code_articles([art], article_coder) for r in rows]
 
     return run
