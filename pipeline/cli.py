@@ -56,6 +56,8 @@ def ingest(
             advance()
     write_articles(articles, out)
     write_rejects(refused, rejects)
+    if cache is not None:
+        print(f"coded {counts.coded} articles, {counts.cached} from the cache ({cache})", file=sys.stderr)
     print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
 
 
@@ -88,6 +90,8 @@ def code(
     cache = None if no_cache else (cache_dir or Path(params["code"]["cache_dir"]))
     counts = run_code(list(inputs), out, rejects, books, settings, _ingest_settings(params),
                       corpus_date_fallback=corpus_date_fallback, scheduler=sched, cache_dir=cache)
+    if cache is not None:
+        print(f"coded {counts.coded} articles, {counts.cached} from the cache ({cache})", file=sys.stderr)
     print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
 
 

@@ -95,6 +95,12 @@ class ArticleCoder:
             self._gazetteer = load_gazetteer()
         return self._gazetteer
 
+    def prepare(self) -> ArticleCoder:
+        """Build everything now (before worker processes are forked, so they share it)."""
+        self.coder.matcher  # noqa: B018 - builds the phrase tables
+        self.gazetteer  # noqa: B018
+        return self
+
     # ----------------------------------------------------------------- parse
 
     def parsed_articles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list]]:

@@ -1,31 +1,122 @@
-"""Coding on a Dask distributed cluster: articles are partitioned, each worker loads the model
-and codebooks once, and partitions come back in input order so outputs equal a local run."""
+"""Parallel coding: worker processes on this machine, or a Dask distributed cluster.
+
+Either way a worker parses *and* codes whole articles, so only articles go out and event rows
+come back (a spaCy Doc never crosses a process boundary). Articles travel in small partitions,
+so workers stay evenly loaded, through a bounded window of pending partitions, so memory does not
+grow with the corpus; results are yielded in input order, so outputs equal a one-process run.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from pipeline.errors import PolemosError
 
-PARTITION_SIZE = 64
+# A partition closes at this many characters of text or articles, whichever comes first: small
+# enough that the last partitions do not leave a worker idle, large enough that the parser gets
+# full batches and per-task overhead stays negligible.
+PARTITION_CHARS = 24_000
+PARTITION_ARTICLES = 32
+
+
+def partitions(articles: Iterable, max_chars: int = PARTITION_CHARS, max_articles: int = PARTITION_ARTICLES):
+    batch, size = [], 0
+    for art in articles:
+        batch.append(art)
+        size += len(art.text)
+        if size >= max_chars or len(batch) >= max_articles:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def ordered_rows(articles: Iterable, submit: Callable, window: int, cache=None, counts=None,
+                 max_chars: int = PARTITION_CHARS, max_articles: int = PARTITION_ARTICLES) -> Iterator[list]:
+    """Rows per article, in input order. `submit(list_of_articles)` returns a future whose
+    `.result()` is their rows; cache hits are answered here and never submitted. `counts` (an
+    IngestCounts) gets the numbers coded and taken from the cache."""
+    pending: deque = deque()
+
+    def drain(limit):
+        while len(pending) > limit:
+            batch, hits, fut = pending.popleft()
+            fresh = iter(fut.result() if fut is not None else [])
+            for art in batch:
+                rows = hits.get(art.article_id)
+                if rows is None:
+                    rows = next(fresh)
+                    if cache is not None:
+                        cache.put(art, rows)
+                yield rows
+
+    for batch in partitions(articles, max_chars, max_articles):
+        hits = {}
+        if cache is not None:
+            hits = {aid: rows for aid, rows in cache.get_many(batch).items() if rows is not None}
+        todo = [a for a in batch if a.article_id not in hits]
+        if counts is not None:
+            counts.coded += len(todo)
+            counts.cached += len(hits)
+        pending.append((batch, hits, submit(todo) if todo else None))
+        yield from drain(window)
+    yield from drain(0)
+
+
+# --------------------------------------------------------------------------- local processes
+
+_FORKED_CODER = None  # set in the parent just before the fork; the children inherit it
+
+
+def fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _code_in_child(articles):
+    from pipeline.code import code_articles
+
+    return list(code_articles(articles, _FORKED_CODER))
+
+
+def code_with_processes(articles: Iterable, coder, n_process: int, cache=None, counts=None) -> Iterator[list]:
+    """Rows per article, coded by `n_process` forked children of this process. The model,
+    codebooks and gazetteer are loaded here once, before the fork, and shared copy-on-write."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED_CODER
+    coder.prepare()
+    _FORKED_CODER = coder
+    try:
+        with ProcessPoolExecutor(max_workers=n_process, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from ordered_rows(articles, lambda batch: pool.submit(_code_in_child, batch),
+                                    window=2 * n_process, cache=cache, counts=counts)
+    finally:
+        _FORKED_CODER = None
+
+
+# --------------------------------------------------------------------------- Dask
 
 
 @lru_cache(maxsize=2)
 def _worker_coder(codebook_root: str, settings_key: tuple):
+    from pathlib import Path
+
     from pipeline.code import ArticleCoder, CodeSettings
     from pipeline.codebook.loader import load_codebooks
 
     model, batch_size, max_tokens = settings_key
     settings = CodeSettings(model=model, n_process=1, batch_size=batch_size, max_sentence_tokens=max_tokens)
-    return ArticleCoder(load_codebooks(__import__("pathlib").Path(codebook_root)), settings)
+    return ArticleCoder(load_codebooks(Path(codebook_root)), settings)
 
 
 def code_partition(articles, codebook_root: str, settings_key: tuple):
+    """Runs on a Dask worker: the worker's coder is built on its first partition and kept."""
     from pipeline.code import code_articles
 
-    coder = _worker_coder(codebook_root, settings_key)
-    return list(code_articles(articles, coder))
+    return list(code_articles(articles, _worker_coder(codebook_root, settings_key)))
 
 
 def connect(scheduler: str):
@@ -47,45 +138,16 @@ def connect(scheduler: str):
         raise PolemosError(f"cannot reach Dask scheduler {scheduler} ({exc})") from None
 
 
-def code_on_dask(articles, scheduler: str, books, settings, cache=None):
+def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=None):
     """Rows per article, in input order, coded on the cluster (cache hits stay local)."""
     client, cluster = connect(scheduler)
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
         key = (settings.model, settings.batch_size, settings.max_sentence_tokens)
         root = str(books.root)
-        window: deque = deque()
-
-        def drain(limit):
-            while len(window) > limit:
-                batch, hits, fut = window.popleft()
-                fresh = iter(fut.result() if fut is not None else [])
-                for art in batch:
-                    rows = hits.get(art.article_id)
-                    if rows is None:
-                        rows = next(fresh)
-                        if cache:
-                            cache.put(art, rows)
-                    yield rows
-
-        batch = []
-        for art in articles:
-            batch.append(art)
-            if len(batch) >= PARTITION_SIZE:
-                window.append(_submit(client, batch, cache, root, key))
-                batch = []
-                yield from drain(2 * n_workers)
-        if batch:
-            window.append(_submit(client, batch, cache, root, key))
-        yield from drain(0)
+        yield from ordered_rows(articles, lambda batch: client.submit(code_partition, batch, root, key, pure=False),
+                                window=2 * n_workers, cache=cache, counts=counts)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def _submit(client, batch, cache, root, key):
-    hits = {a.article_id: r for a, r in ((a, cache.get(a)) for a in batch) if r is not None} if cache else {}
-    todo = [a for a in batch if a.article_id not in hits]
-    fut = client.submit(code_partition, todo, root, key, pure=False) if todo else None
-    return batch, hits, fut

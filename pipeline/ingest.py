@@ -456,7 +456,7 @@ def _language_detector(candidates: tuple[str, ...]):
 
 def detect_language(text: str, settings: IngestSettings) -> str:
     """ISO 639-1 code; 'en' for texts too short to judge."""
-    sample = text[:3000]
+    sample = text[:1000]  # plenty to tell languages apart; detection cost grows with length
     if len(re.findall(r"\w+", sample)) < settings.min_words_for_language_check:
         return "en"
     detector = _language_detector(tuple(settings.language_candidates))
@@ -522,6 +522,8 @@ class IngestCounts:
     read: int = 0
     accepted: int = 0
     rejected: int = 0
+    coded: int = 0  # accepted articles parsed and coded in this run
+    cached: int = 0  # accepted articles whose rows came from the coded-article cache
 
 
 def iter_ingest(inputs: Iterable[Path], settings: IngestSettings, counts: IngestCounts | None = None,

@@ -7,8 +7,8 @@ from functools import lru_cache
 from pipeline.errors import PolemosError
 
 # The coder reads lemmas, POS tags and the dependency parse; actors come from codebook phrase
-# matching, so statistical NER is not run on every sentence.
-DISABLED_COMPONENTS = ("ner",)
+# matching, so statistical NER is not run on every sentence (nor even loaded).
+EXCLUDED_COMPONENTS = ("ner",)
 
 
 @lru_cache(maxsize=2)
@@ -16,7 +16,7 @@ def load_model(name: str):
     import spacy
 
     try:
-        nlp = spacy.load(name, disable=list(DISABLED_COMPONENTS))
+        nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     except OSError as exc:
         raise PolemosError(
             f"spaCy model '{name}' is not installed (code.model in params.yaml); "

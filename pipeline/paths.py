@@ -32,3 +32,10 @@ def codebooks_dir() -> Path:
 
 def params_file() -> Path:
     return project_root() / "params.yaml"
+
+
+def user_cache_dir() -> Path:
+    """Derived, rebuildable indexes (gazetteer, phrase tables, loaded codebooks): `POLEMOS_CACHE`
+    or ~/.cache/polemos. Deleting it only costs start-up time."""
+    base = os.environ.get("POLEMOS_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "polemos")
+    return Path(base)

@@ -79,17 +79,6 @@ def collect_inputs(inputs: list[Path], settings: IngestSettings, counts: IngestC
 # --------------------------------------------------------------------------- coding
 
 
-def _batched(items, n):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= n:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _with_corpus_date(articles, fallback):
     import dataclasses
 
@@ -123,9 +112,9 @@ def run_code(inputs, out: Path, rejects_path: Path, books, settings, ingest_sett
         if scheduler:
             from pipeline.distributed import code_on_dask
 
-            batches = code_on_dask(articles, scheduler, books, settings, cache)
+            batches = code_on_dask(articles, scheduler, books, settings, cache, counts)
         else:
-            batches = _code_local(articles, books, settings, cache)
+            batches = _code_local(articles, books, settings, cache, counts)
         for rows in batches:
             writer.write(rows)
             advance()
@@ -133,24 +122,37 @@ def run_code(inputs, out: Path, rejects_path: Path, books, settings, ingest_sett
     return counts
 
 
-def _code_local(articles, books, settings, cache):
-    """Rows per article; cached articles are not parsed again."""
-    from pipeline.code import ArticleCoder, code_articles
+def _code_local(articles, books, settings, cache, counts):
+    """Rows per article; cached articles are not parsed again. With n_process > 1 the articles are
+    parsed and coded in forked worker processes (spaCy's own n_process would ship every parsed
+    Doc back to this process and code it here, on a core the parsers need)."""
+    import dataclasses
 
+    from pipeline.code import ArticleCoder, code_articles
+    from pipeline.distributed import code_with_processes, fork_available, ordered_rows
+
+    if settings.n_process > 1 and fork_available():
+        coder = ArticleCoder(books, dataclasses.replace(settings, n_process=1))
+        yield from code_with_processes(articles, coder, settings.n_process, cache, counts)
+        return
     coder = None
-    for batch in _batched(articles, max(settings.batch_size * max(settings.n_process, 1) * 4, 256)):
-        hits = cache.get_many(batch) if cache else {}
-        todo = [a for a in batch if a.article_id not in hits or hits[a.article_id] is None]
-        fresh = {}
-        if todo:
-            if coder is None:
-                coder = ArticleCoder(books, settings)
-            for art, rows in zip(todo, code_articles(todo, coder)):
-                fresh[art.article_id] = rows
-                if cache:
-                    cache.put(art, rows)
-        for art in batch:
-            rows = fresh.get(art.article_id)
-            if rows is None:
-                rows = hits[art.article_id]
-            yield rows
+
+    def code_now(batch):
+        nonlocal coder
+        if coder is None:
+            coder = ArticleCoder(books, settings)
+        return _Done(list(code_articles(batch, coder)))
+
+    # One process: big partitions keep nlp.pipe's batches full (and its own n_process busy where
+    # fork is unavailable).
+    yield from ordered_rows(articles, code_now, window=0, cache=cache, counts=counts, max_chars=250_000, max_articles=512)
+
+
+class _Done:
+    """A finished 'future' for in-process coding."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import CodebookError, Problem
-from pipeline.paths import codebooks_dir
+from pipeline.paths import codebooks_dir, user_cache_dir
 
 ACTOR_CODE = re.compile(r"^[A-Z]{3}([A-Z]{3}){0,4}$")
 PATTERN_ID = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -516,9 +517,28 @@ def check_codebooks(root: Path | None = None) -> tuple[Codebooks | None, list[Pr
 
 @lru_cache(maxsize=4)
 def _load_cached(root: str, content_hash: str) -> Codebooks:
+    # Validating ~10k pattern rows takes most of a second; a run with unchanged codebooks reads
+    # the validated tables back instead (keyed by content, folder and this loader's source).
+    loader_hash = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(f"{root}\0{content_hash}\0{loader_hash}".encode()).hexdigest()[:20]
+    stored = user_cache_dir() / f"codebooks-{key}.pkl"
+    try:
+        with open(stored, "rb") as fh:
+            books = pickle.load(fh)
+        if isinstance(books, Codebooks):
+            return books
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass  # absent, stale or damaged: validate the files again
     books, problems = check_codebooks(Path(root))
     if problems or books is None:
         raise CodebookError(problems)
+    from pipeline.io import atomic_path
+
+    try:
+        with atomic_path(stored) as tmp, open(tmp, "wb") as fh:
+            pickle.dump(books, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        pass  # an unwritable cache only costs time
     return books
 
 

@@ -1,0 +1,102 @@
+"""The coded-article cache: what invalidates an entry, what does not, and that it never changes
+results (issue #8). Codebook edits are covered in test_determinism.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+ARTICLES = [
+    ("c1", "Russian warplanes bombed rebel positions near Aleppo on Monday, monitors said."),
+    ("c2", "The French foreign minister met his German counterpart in Berlin on Tuesday."),
+    ("c3", "Police arrested 30 protesters in Cairo after clashes outside the parliament."),
+    ("c4", "Iran accused the United States of violating the nuclear agreement."),
+    ("c5", "The United Nations appealed for humanitarian aid for refugees in South Sudan."),
+]
+NEW = ("c6", "Turkey threatened to impose sanctions on Iraq over the referendum.")
+
+
+def write_jsonl(path, items):
+    path.write_text("".join(json.dumps({"id": i, "text": t, "published": "2016-05-04"}) + "\n" for i, t in items))
+
+
+def run_code(src, out, *extra):
+    env = {**os.environ, "POLEMOS_ROOT": str(ROOT)}
+    res = subprocess.run([sys.executable, "-m", "pipeline", "code", str(src), "--out", str(out), *map(str, extra)],
+                         capture_output=True, text=True, cwd=ROOT, env=env)
+    assert res.returncode == 0, res.stderr
+    return res
+
+
+def test_adding_articles_codes_only_the_new_ones_and_changes_nothing(tmp_path):
+    cache = tmp_path / "cache"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    write_jsonl(first, ARTICLES)
+    write_jsonl(second, ARTICLES + [NEW])
+    cold = run_code(first, tmp_path / "a.parquet", "--cache-dir", cache)
+    assert "coded 5 articles, 0 from the cache" in cold.stderr
+    grown = run_code(second, tmp_path / "b.parquet", "--cache-dir", cache)
+    assert "coded 1 articles, 5 from the cache" in grown.stderr
+    run_code(second, tmp_path / "fresh.parquet", "--no-cache")
+    assert (tmp_path / "b.parquet").read_bytes() == (tmp_path / "fresh.parquet").read_bytes()
+    # Deleting the cache is safe: everything is coded again, to the same bytes.
+    import shutil
+
+    shutil.rmtree(cache)
+    again = run_code(second, tmp_path / "c.parquet", "--cache-dir", cache)
+    assert "coded 6 articles, 0 from the cache" in again.stderr
+    assert (tmp_path / "c.parquet").read_bytes() == (tmp_path / "fresh.parquet").read_bytes()
+
+
+@pytest.fixture()
+def cache_and_article(tmp_path, books):
+    from pipeline.cache import CodedCache
+    from pipeline.code import CodeSettings
+    from pipeline.ingest import Article
+
+    art = Article.from_text("k1", ARTICLES[0][1], dt.date(2016, 5, 2), input="first.jsonl")
+    cache = CodedCache(tmp_path / "cache", books, CodeSettings())
+    cache.put(art, [{"event_id": "e1"}])
+    return cache, art
+
+
+def test_what_the_events_depend_on_invalidates_an_entry(cache_and_article, books, monkeypatch):
+    from pipeline.cache import CodedCache
+    from pipeline.code import CodeSettings
+
+    cache, art = cache_and_article
+    assert cache.get(art) == [{"event_id": "e1"}]
+    assert cache.get(dataclasses.replace(art, text=art.text + " More text.")) is None
+    assert cache.get(dataclasses.replace(art, published=dt.date(2016, 5, 3))) is None  # dates resolve against it
+    assert cache.get(dataclasses.replace(art, source="other-agency")) is None
+    for changed in (CodeSettings(model="another_model"), CodeSettings(max_sentence_tokens=50)):
+        assert CodedCache(cache.folder, books, changed).get(art) is None
+    monkeypatch.setattr("pipeline.cache.coder_source_hash", lambda: "edited-coder")
+    assert CodedCache(cache.folder, books, CodeSettings()).get(art) is None
+
+
+def test_what_cannot_change_events_keeps_an_entry(cache_and_article, books):
+    from pipeline.cache import CodedCache
+    from pipeline.code import CodeSettings
+
+    cache, art = cache_and_article
+    # Where the article was read from, and how many processes parse it, do not change its events.
+    assert cache.get(dataclasses.replace(art, input="elsewhere.csv", record="elsewhere.csv:7")) is not None
+    assert CodedCache(cache.folder, books, CodeSettings(n_process=4, batch_size=8)).get(art) is not None
+
+
+def test_a_damaged_entry_is_a_miss_not_an_error(cache_and_article):
+    cache, art = cache_and_article
+    path = cache._path(cache.key(art))
+    path.write_bytes(b"\x80\x04 not a pickle")
+    assert cache.get(art) is None
+    cache.put(art, [{"event_id": "e2"}])
+    assert cache.get(art) == [{"event_id": "e2"}]
