@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the checkout's pipeline/, installed or not
 SAMPLE = ROOT / "data" / "raw" / "sample"
 
 
@@ -26,8 +27,8 @@ def word_count(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of a child process (and its children)."""
+def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB) and standard output of a child process (and its children)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
@@ -35,7 +36,7 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
     if res.returncode != 0:
         sys.exit(f"benchmark command failed: {' '.join(cmd)}\n{res.stderr}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before)
+    return elapsed, max(peak, before), res.stdout
 
 
 def median(xs):

@@ -20,9 +20,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("corpus", nargs="?", type=Path, default=SAMPLE)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--n-process", type=int, default=1)
+    ap.add_argument("--n-process", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="Use the corpus N times (copies marked so ingest does not dedupe them): start-up "
+                         "costs weigh less on a bigger corpus, as in production.")
     args = ap.parse_args()
-    texts = corpus_texts(args.corpus)
+    base_texts = corpus_texts(args.corpus)
+    texts = [t if k == 0 else f"{t}\n\nCopy {k}." for k in range(args.repeat) for t in base_texts]
     n_new = max(1, len(texts) // 20)
     base, extra = texts[:-n_new], texts[-n_new:]
     full_t, inc_t = [], []
@@ -38,7 +42,8 @@ def main() -> None:
             full_t.append(timed([*cmd, str(tmp / "e1.parquet"), str(first)])[0])
             inc_t.append(timed([*cmd, str(tmp / "e2.parquet"), str(second)])[0])
     f, i = median(full_t), median(inc_t)
-    print(f"corpus {args.corpus}: {len(base)} articles, then +{n_new} new ({n_new / len(base):.1%})")
+    print(f"corpus {args.corpus} x{args.repeat}: {len(base)} articles, then +{n_new} new ({n_new / len(base):.1%}); "
+          f"n_process={args.n_process}")
     print(f"full run        : {f:.2f} s (runs {', '.join(f'{x:.2f}' for x in full_t)})")
     print(f"incremental run : {i:.2f} s (runs {', '.join(f'{x:.2f}' for x in inc_t)})")
     print(f"ratio incremental/full: {i / f:.3f}")

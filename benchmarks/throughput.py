@@ -22,8 +22,10 @@ from pipeline.nlp import load_model
 texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
 nlp = load_model(sys.argv[2])
 parts = [p for t in texts for _, p in chunks(t, 200)]
-for _ in nlp.pipe(parts, batch_size=64, n_process=int(sys.argv[3])):
-    pass
+tokens = 0
+for doc in nlp.pipe(parts, batch_size=64, n_process=int(sys.argv[3])):
+    tokens += len(doc)
+print(tokens)
 """
 
 
@@ -45,13 +47,15 @@ def main() -> None:
         write_jsonl([{"id": f"b{i}", "text": t, "published": "2016-05-02"} for i, t in enumerate(texts)], src)
         bare, full = [], []
         for _ in range(args.runs):
-            bare.append(timed([sys.executable, "-c", BARE, str(src), args.model, str(args.n_process)])[0])
+            seconds, _, printed = timed([sys.executable, "-c", BARE, str(src), args.model, str(args.n_process)])
+            bare.append(seconds)
+            tokens = int(printed.strip())
             full.append(timed([sys.executable, "-m", "pipeline", "code", str(src), "--out", str(Path(tmp) / "e.parquet"),
                                "--no-cache", "--workers", str(args.n_process)], cwd=ROOT)[0])
     b, f = median(bare), median(full)
     print(f"corpus {args.corpus} x{args.repeat}: {len(texts)} articles, {words} words, n_process={args.n_process}, runs={args.runs}")
-    print(f"bare nlp.pipe : {words / b:8.0f} words/s  (median {b:.2f} s; runs {', '.join(f'{x:.2f}' for x in bare)})")
-    print(f"polemos code  : {words / f:8.0f} words/s  (median {f:.2f} s; runs {', '.join(f'{x:.2f}' for x in full)})")
+    print(f"bare nlp.pipe : {words / b:8.0f} words/s {tokens / b:8.0f} tokens/s  (median {b:.2f} s; runs {', '.join(f'{x:.2f}' for x in bare)})")
+    print(f"polemos code  : {words / f:8.0f} words/s {tokens / f:8.0f} tokens/s  (median {f:.2f} s; runs {', '.join(f'{x:.2f}' for x in full)})")
     print(f"ratio full/bare throughput: {b / f:.3f}")
 
 

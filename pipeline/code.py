@@ -79,8 +79,7 @@ class ArticleCoder:
         self._gazetteer = gazetteer
         self.codebook_version = books.version
 
-    # The matcher and the gazetteer are built on first use: with n_process > 1 that is after the
-    # parser processes have started, so their set-up overlaps with parsing.
+    # The matcher and the gazetteer are built on first use (or by prepare()).
     @property
     def coder(self) -> EventCoder:
         if self._coder is None:

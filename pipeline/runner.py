@@ -124,16 +124,13 @@ def run_code(inputs, out: Path, rejects_path: Path, books, settings, ingest_sett
 
 def _code_local(articles, books, settings, cache, counts):
     """Rows per article; cached articles are not parsed again. With n_process > 1 the articles are
-    parsed and coded in forked worker processes (spaCy's own n_process would ship every parsed
-    Doc back to this process and code it here, on a core the parsers need)."""
-    import dataclasses
-
+    parsed and coded in worker processes (spaCy's own n_process would ship every parsed Doc back
+    to this process and code it here, on a core the parsers need)."""
     from pipeline.code import ArticleCoder, code_articles
-    from pipeline.distributed import code_with_processes, fork_available, ordered_rows
+    from pipeline.distributed import code_with_processes, ordered_rows
 
-    if settings.n_process > 1 and fork_available():
-        coder = ArticleCoder(books, dataclasses.replace(settings, n_process=1))
-        yield from code_with_processes(articles, coder, settings.n_process, cache, counts)
+    if settings.n_process > 1:
+        yield from code_with_processes(articles, books, settings, settings.n_process, cache, counts)
         return
     coder = None
 
@@ -143,8 +140,7 @@ def _code_local(articles, books, settings, cache, counts):
             coder = ArticleCoder(books, settings)
         return _Done(list(code_articles(batch, coder)))
 
-    # One process: big partitions keep nlp.pipe's batches full (and its own n_process busy where
-    # fork is unavailable).
+    # One process: big partitions keep nlp.pipe's batches full.
     yield from ordered_rows(articles, code_now, window=0, cache=cache, counts=counts, max_chars=250_000, max_articles=512)
 
 

