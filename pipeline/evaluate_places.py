@@ -7,16 +7,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from pipeline.places import haversine_km
+
 TOPONYM_SCHEMA = pa.schema([("article_id", pa.string()), ("start", pa.int32()), ("end", pa.int32()),
                             ("name", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
                             ("geonames_id", pa.int64()), ("country", pa.string())])
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def find_toponyms(doc, gazetteer, demonyms: dict[str, str] | None = None, exclude: set[int] | None = None) -> list[dict[str, Any]]:
@@ -39,10 +34,16 @@ def find_toponyms(doc, gazetteer, demonyms: dict[str, str] | None = None, exclud
                 if places:
                     spans.append((tok.i, tok.i + 1, places))
     countries, regions = article_context(spans)
+    # A name is no evidence for itself: "Georgia" twice does not make an article about the country.
+    same_name: dict[str, list] = {}
+    for sp in spans:
+        same_name.setdefault(doc[sp[0]:sp[1]].text.lower(), []).append(sp)
+    own = {n: article_context(v) for n, v in same_name.items()}
     out = []
     for s, e, places in sorted(spans, key=lambda x: x[0]):
         span = doc[s:e]
-        place = choose_place(places, countries, regions, name=span.text)
+        own_countries, own_regions = own[span.text.lower()]
+        place = choose_place(places, countries - own_countries, regions - own_regions, name=span.text)
         out.append({"start": span.start_char, "end": span.end_char, "name": span.text, "place": place})
     return out
 
