@@ -20,7 +20,7 @@ def find_toponyms(doc, gazetteer, demonyms: dict[str, str] | None = None, exclud
     `demonyms` (adjective -> ISO3) also tags nationality words as references to their country,
     as TR-News-style gold does; the event coder never uses them as places.
     """
-    from pipeline.places import article_context, choose_place, toponym_spans
+    from pipeline.places import resolve_article, toponym_spans
 
     spans = []
     for sent in doc.sents:
@@ -33,17 +33,11 @@ def find_toponyms(doc, gazetteer, demonyms: dict[str, str] | None = None, exclud
                 places = [p for p in gazetteer.lookup(iso_name(iso, gazetteer)) if p.precision == "country" and p.country == iso]
                 if places:
                     spans.append((tok.i, tok.i + 1, places))
-    countries, regions = article_context(spans)
-    # A name is no evidence for itself: "Georgia" twice does not make an article about the country.
-    same_name: dict[str, list] = {}
-    for sp in spans:
-        same_name.setdefault(doc[sp[0]:sp[1]].text.lower(), []).append(sp)
-    own = {n: article_context(v) for n, v in same_name.items()}
+    spans.sort(key=lambda x: x[0])
+    chosen = resolve_article([(doc[s:e].text, places) for s, e, places in spans])
     out = []
-    for s, e, places in sorted(spans, key=lambda x: x[0]):
+    for (s, e, _places), place in zip(spans, chosen):
         span = doc[s:e]
-        own_countries, own_regions = own[span.text.lower()]
-        place = choose_place(places, countries - own_countries, regions - own_regions, name=span.text)
         out.append({"start": span.start_char, "end": span.end_char, "name": span.text, "place": place})
     return out
 

@@ -428,7 +428,8 @@ PLACE_WORDS = {"province", "governorate", "district", "county", "state", "region
                "island", "islands", "mountains", "border", "area", "prefecture", "oblast", "municipality"}
 
 
-def choose_place(places: list[Place], countries, admin1s=None, name: str | None = None) -> Place:
+def choose_place(places: list[Place], countries, admin1s=None, name: str | None = None,
+                 neighbours: dict[int, int] | None = None) -> Place:
     """Disambiguate by the countries and divisions the article is about, then by kind and size.
 
     Where a country shares the name, a smaller place is only *supported*, and so in the running,
@@ -438,21 +439,25 @@ def choose_place(places: list[Place], countries, admin1s=None, name: str | None 
     article about the US. Then: the article's countries and divisions (a place in a division the
     article names scores twice), a country, a national capital (Washington, D.C. over Washington
     state), a place whose own name is the one written (over one that only has it as an alternate
-    name), the larger kind (division over county over town), the larger population."""
+    name), the larger kind (division over county over town), the larger population.
+    `neighbours` (index in `places` -> how many other names of the article lie near it), when
+    given, decides before the article's countries and divisions."""
     weight = countries if isinstance(countries, dict) else {c: 1 for c in countries}
     regions = admin1s or {}
     written = (name or "").lower()
     has_country = any(p.precision == "country" for p in places)
+    near = neighbours or {}
 
-    def key(p: Place):
+    def key(i: int):
+        p = places[i]
         region = regions.get((p.country, p.admin1), 0) if p.precision != "country" else 0
         supported = not has_country or p.precision in ("country", "admin1") or region > 0
         context = weight.get(p.country, 0) + 2 * region
         own_name = p.name.lower() == written
-        return (supported, context, p.precision == "country", bool(p.capital), own_name, KIND_RANK[p.precision],
-                p.population, -p.geonames_id)
+        return (supported, near.get(i, 0), context, p.precision == "country", bool(p.capital), own_name,
+                KIND_RANK[p.precision], p.population, -p.geonames_id)
 
-    return max(places, key=key)
+    return places[max(range(len(places)), key=key)]
 
 
 def _evidence(places: list[Place]) -> tuple[str | None, tuple[str, str] | None]:
@@ -478,3 +483,51 @@ def article_context(spans) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
         if region:
             regions[region] += 1
     return countries, regions
+
+
+NEAR_KM = 30  # a place this close to a candidate of another name in the article supports it
+MAX_NEIGHBOUR_CANDIDATES = 12  # names with more readings than this ("Springfield") support nothing
+
+
+def _neighbours(named: list[tuple[str, list[Place]]]) -> list[dict[int, int]]:
+    """For each toponym, candidate index -> number of other names in the article that have a
+    town or county reading within NEAR_KM of that candidate ("Gainesville" next to "Hall County"
+    is Gainesville, Georgia). Countries and divisions are too large to be near anything."""
+    local: dict[str, list[Place]] = {}
+    for name, places in named:
+        key = name.lower()
+        if key not in local:
+            pts = [p for p in places if p.precision in ("city", "admin2") and not math.isnan(p.latitude)]
+            local[key] = pts if len(pts) <= MAX_NEIGHBOUR_CANDIDATES else []
+    out = []
+    for name, places in named:
+        key = name.lower()
+        counts: dict[int, int] = {}
+        if len({(round(p.latitude), round(p.longitude)) for p in places if not math.isnan(p.latitude)}) > 1:
+            for i, p in enumerate(places):
+                if p.precision not in ("city", "admin2") or math.isnan(p.latitude):
+                    continue
+                n = sum(1 for other, pts in local.items() if other != key
+                        and any(abs(q.latitude - p.latitude) < 1.5 and haversine_km(p.latitude, p.longitude, q.latitude, q.longitude) <= NEAR_KM
+                                for q in pts))
+                if n:
+                    counts[i] = n
+        out.append(counts)
+    return out
+
+
+def resolve_article(named: list[tuple[str, list[Place]]]) -> list[Place]:
+    """Resolve every toponym of an article (written name, candidates) with the others as context:
+    the countries and divisions they name (a name is no evidence for itself: "Georgia" twice does
+    not make an article about the country) and the places near its candidates."""
+    countries, regions = article_context([(0, 0, places) for _name, places in named])
+    same_name: dict[str, list] = {}
+    for name, places in named:
+        same_name.setdefault(name.lower(), []).append((0, 0, places))
+    own = {n: article_context(v) for n, v in same_name.items()}
+    neighbours = _neighbours(named)
+    out = []
+    for (name, places), near in zip(named, neighbours):
+        own_countries, own_regions = own[name.lower()]
+        out.append(choose_place(places, countries - own_countries, regions - own_regions, name=name, neighbours=near))
+    return out

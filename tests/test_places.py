@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.places import Place, article_context, choose_place, haversine_km
+from pipeline.places import Place, article_context, choose_place, haversine_km, resolve_article
 
 EGYPT = Place(357994, "Egypt", 27.0, 30.0, "EGY", None, 98_000_000, "country")
 EGYPT_PA = Place(5188800, "Egypt", 40.68, -75.53, "USA", "Pennsylvania", 2391, "city")
@@ -48,6 +48,23 @@ def test_article_context_counts_the_division_of_a_name_found_in_one_division_onl
     countries, regions = article_context([(0, 1, [SHAKOPEE]), (2, 3, [JORDAN, JORDAN_MN])])
     assert regions == {("USA", "Minnesota"): 1}
     assert countries == {"USA": 1, "JOR": 1}
+
+
+def test_names_near_each_other_resolve_each_other():
+    gainesville_fl = Place(4156404, "Gainesville", 29.65, -82.32, "USA", "Florida", 145_000, "city")
+    gainesville_ga = Place(4196586, "Gainesville", 34.30, -83.82, "USA", "Georgia", 40_000, "city")
+    hall_ga = Place(4196000, "Hall County", 34.32, -83.82, "USA", "Georgia", 20, "admin2")
+    hall_ne = Place(5069000, "Hall County", 40.87, -98.50, "USA", "Nebraska", 10, "admin2")
+    alone = resolve_article([("Gainesville", [gainesville_fl, gainesville_ga])])
+    assert alone == [gainesville_fl]  # the larger town, with nothing else to go on
+    both = resolve_article([("Gainesville", [gainesville_fl, gainesville_ga]), ("Hall County", [hall_ne, hall_ga])])
+    assert both == [gainesville_ga, hall_ga]
+
+
+def test_a_name_repeated_is_no_evidence_for_itself():
+    assert resolve_article([("Georgia", [GEORGIA, GEORGIA_US]), ("Georgia", [GEORGIA, GEORGIA_US]),
+                            ("Atlanta", [Place(4180439, "Atlanta", 33.75, -84.39, "USA", "Georgia", 460_000, "city")])
+                            ])[:2] == [GEORGIA_US, GEORGIA_US]
 
 
 @pytest.fixture(scope="module")
