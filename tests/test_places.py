@@ -61,6 +61,13 @@ def test_names_near_each_other_resolve_each_other():
     assert both == [gainesville_ga, hall_ga]
 
 
+def test_a_town_inside_a_division_is_near_it_as_much_as_near_its_big_city():
+    state = Place(5128638, "New York", 43.0, -75.5, "USA", "New York", 19_000_000, "admin1")
+    city = Place(5128581, "New York City", 40.71, -74.01, "USA", "New York", 8_000_000, "city")
+    brooklyn = Place(5110302, "Brooklyn", 40.65, -73.95, "USA", "New York", 2_500_000, "city")
+    assert resolve_article([("New York", [state, city]), ("Brooklyn", [brooklyn])])[0] == state
+
+
 def test_a_name_repeated_is_no_evidence_for_itself():
     assert resolve_article([("Georgia", [GEORGIA, GEORGIA_US]), ("Georgia", [GEORGIA, GEORGIA_US]),
                             ("Atlanta", [Place(4180439, "Atlanta", 33.75, -84.39, "USA", "Georgia", 460_000, "city")])
