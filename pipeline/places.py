@@ -439,11 +439,11 @@ def choose_place(places: list[Place], countries, admin1s=None, name: str | None 
                  neighbours: dict[int, int] | None = None) -> Place:
     """Disambiguate by the countries and divisions the article is about, then by kind and size.
 
-    Where a country shares the name, a smaller place is only *supported*, and so in the running,
-    when it is a first-level division or the article names other places of its division: the town
-    of Egypt, Pennsylvania is not chosen over Egypt because the article is about the US, but
-    Jordan, Minnesota is in an article about Minnesota towns, and so is Georgia the US state in an
-    article about the US. Then: the article's countries and divisions (a place in a division the
+    Where a country or a national capital shares the name, a smaller place is only *supported*,
+    and so in the running, when it is a first-level division or the article names other places of
+    its division or near it: the town of Egypt, Pennsylvania is not chosen over Egypt (nor Moscow,
+    Idaho over Moscow) because the article is about the US, but Jordan, Minnesota is in an article
+    about Minnesota towns, and so is Georgia the US state in an article about the US. Then: the article's countries and divisions (a place in a division the
     article names scores twice), a country, a national capital (Washington, D.C. over Washington
     state), a place whose own name is the one written (over one that only has it as an alternate
     name), the larger kind (division over county over town), the larger population.
@@ -452,13 +452,13 @@ def choose_place(places: list[Place], countries, admin1s=None, name: str | None 
     weight = countries if isinstance(countries, dict) else {c: 1 for c in countries}
     regions = admin1s or {}
     written = (name or "").lower()
-    has_country = any(p.precision == "country" for p in places)
+    has_country = any(p.precision == "country" or p.capital for p in places)
     near = neighbours or {}
 
     def key(i: int):
         p = places[i]
         region = regions.get((p.country, p.admin1), 0) if p.precision != "country" else 0
-        supported = not has_country or p.precision in ("country", "admin1") or region > 0
+        supported = not has_country or p.precision in ("country", "admin1") or p.capital or region > 0 or i in near
         context = weight.get(p.country, 0) + 2 * region
         own_name = p.name.lower() == written
         return (supported, near.get(i, 0), context, p.precision == "country", bool(p.capital), own_name,

@@ -44,6 +44,15 @@ def test_a_national_capital_beats_a_division_of_the_same_name_unless_the_divisio
     assert choose_place([WASHINGTON_STATE, WASHINGTON_DC], countries, regions, name="Washington") == WASHINGTON_STATE
 
 
+def test_a_town_named_like_a_capital_needs_its_division_or_neighbours_in_the_article():
+    moscow = Place(524901, "Moscow", 55.75, 37.62, "RUS", "Moscow", 10_000_000, "city", True)
+    moscow_id = Place(5601538, "Moscow", 46.73, -117.0, "USA", "Idaho", 25_000, "city")
+    pullman = Place(5807236, "Pullman", 46.73, -117.18, "USA", "Washington", 30_000, "city")
+    assert choose_place([moscow, moscow_id], {"USA": 3}, name="Moscow") == moscow
+    assert choose_place([moscow, moscow_id], {"USA": 3}, {("USA", "Idaho"): 1}, name="Moscow") == moscow_id
+    assert resolve_article([("Moscow", [moscow, moscow_id]), ("Pullman", [pullman])])[0] == moscow_id
+
+
 def test_article_context_counts_the_division_of_a_name_found_in_one_division_only():
     countries, regions = article_context([(0, 1, [SHAKOPEE]), (2, 3, [JORDAN, JORDAN_MN])])
     assert regions == {("USA", "Minnesota"): 1}
