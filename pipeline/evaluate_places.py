@@ -15,7 +15,8 @@ TOPONYM_SCHEMA = pa.schema([("article_id", pa.string()), ("start", pa.int32()), 
 
 
 def find_toponyms(doc, gazetteer, demonyms: dict[str, str] | None = None, exclude: set[int] | None = None) -> list[dict[str, Any]]:
-    """Toponyms of a parsed document, resolved with the article's countries as context.
+    """Toponyms of a parsed document, resolved together (`resolve_article`: the other places of the
+    article are the context).
 
     `demonyms` (adjective -> ISO3) also tags nationality words as references to their country,
     as TR-News-style gold does; the event coder never uses them as places.
