@@ -391,7 +391,7 @@ def _attached_toponym(spans, trig):
             node = node.head
     if not attached:
         return None
-    rank = {"city": 0, "admin1": 1, "country": 2}
+    rank = {"city": 0, "admin2": 1, "admin1": 2, "country": 3}
     return min(attached, key=lambda sp: (rank[sp[2][0].precision] if len({p.precision for p in sp[2]}) == 1 else 0,
                                          abs(sp[0] - trig.i)))
 

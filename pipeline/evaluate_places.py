@@ -7,25 +7,21 @@ from typing import Any
 
 import pyarrow as pa
 
+from pipeline.places import haversine_km
+
 TOPONYM_SCHEMA = pa.schema([("article_id", pa.string()), ("start", pa.int32()), ("end", pa.int32()),
                             ("name", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
                             ("geonames_id", pa.int64()), ("country", pa.string())])
 
 
-def haversine_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
-
-
 def find_toponyms(doc, gazetteer, demonyms: dict[str, str] | None = None, exclude: set[int] | None = None) -> list[dict[str, Any]]:
-    """Toponyms of a parsed document, resolved with the article's countries as context.
+    """Toponyms of a parsed document, resolved together (`resolve_article`: the other places of the
+    article are the context).
 
     `demonyms` (adjective -> ISO3) also tags nationality words as references to their country,
     as TR-News-style gold does; the event coder never uses them as places.
     """
-    from pipeline.places import article_context, choose_place, toponym_spans
+    from pipeline.places import resolve_article, toponym_spans
 
     spans = []
     for sent in doc.sents:
@@ -38,11 +34,11 @@ def find_toponyms(doc, gazetteer, demonyms: dict[str, str] | None = None, exclud
                 places = [p for p in gazetteer.lookup(iso_name(iso, gazetteer)) if p.precision == "country" and p.country == iso]
                 if places:
                     spans.append((tok.i, tok.i + 1, places))
-    countries, regions = article_context(spans)
+    spans.sort(key=lambda x: x[0])
+    chosen = resolve_article([(doc[s:e].text, places) for s, e, places in spans])
     out = []
-    for s, e, places in sorted(spans, key=lambda x: x[0]):
+    for (s, e, _places), place in zip(spans, chosen):
         span = doc[s:e]
-        place = choose_place(places, countries, regions, name=span.text)
         out.append({"start": span.start_char, "end": span.end_char, "name": span.text, "place": place})
     return out
 

