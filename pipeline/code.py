@@ -40,6 +40,10 @@ class CodeSettings:
 
 _PARA_SPLIT = re.compile(r"\n+")
 
+# The event table states city / admin1 / country / none (DESIGN.md section 5): a US county is
+# reported as admin1, the level it is known to be precise at, with its own name and point.
+EVENT_PRECISION = {"admin2": "admin1"}
+
 
 def chunks(text: str, max_tokens: int) -> list[tuple[int, str]]:
     """Paragraphs (with their offsets); a paragraph with no sentence end for `max_tokens` words
@@ -223,7 +227,7 @@ class ArticleCoder:
             "latitude": place.latitude if place and not math.isnan(place.latitude) else None,
             "longitude": place.longitude if place and not math.isnan(place.longitude) else None,
             "geonames_id": place.geonames_id if place and place.geonames_id else None,
-            "location_precision": place.precision if place else "none",
+            "location_precision": EVENT_PRECISION.get(place.precision, place.precision) if place else "none",
             "source": art.source,
             "url": art.url,
             "codebook_version": self.codebook_version,

@@ -70,7 +70,7 @@ EVENT_FIELDS: list[Field] = [
     Field("latitude", pa.float64(), "Latitude of the event location (WGS84)."),
     Field("longitude", pa.float64(), "Longitude of the event location (WGS84)."),
     Field("geonames_id", pa.int64(), "GeoNames id of the event location."),
-    Field("location_precision", pa.string(), "city, admin2 (a US county), admin1 or country; none when no coordinates (location_name may still name a place the gazetteer lacks).", False, True),
+    Field("location_precision", pa.string(), "city, admin1 or country (a US county is admin1, with the county's name and point); none when no coordinates (location_name may still name a place the gazetteer lacks).", False, True),
     Field("source", pa.string(), "Publisher of the article (input metadata).", True, True),
     Field("url", pa.string(), "Link to the article (input metadata)."),
     Field("codebook_version", pa.string(), "Version of codebooks/ (codebooks/VERSION plus content hash).", False, True),
