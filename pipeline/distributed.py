@@ -160,8 +160,13 @@ def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=N
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
         key, root = settings_key(settings), str(books.root)
+        # Every worker starts loading now, in parallel, while this process reads the input (the
+        # futures are held until the end: a released future's task may be cancelled).
+        warm_up = [client.submit(_start_worker, root, key, workers=[address], pure=False)
+                   for address in client.scheduler_info().get("workers", {})]
         yield from ordered_rows(articles, lambda batch: client.submit(code_partition, batch, root, key, pure=False),
                                 window=2 * n_workers, cache=cache, counts=counts)
+        del warm_up
     finally:
         client.close()
         if cluster is not None:
