@@ -45,10 +45,14 @@ class ActorMatcher:
             phrases.setdefault(entry.phrase.lower(), []).append(entry)
         ordered = sorted(phrases.items())
         tokens = _phrase_tokens(nlp, [entries[0].phrase for _key, entries in ordered])
-        self.by_first: dict[str, list[tuple[tuple[str, ...], list[ActorEntry]]]] = {}
+        # Keyed by the hashes of the lower-cased words: a Doc gives those as one array, without
+        # building a Python object per token.
+        add = nlp.vocab.strings.add
+        self.by_first: dict[int, list[tuple[tuple[int, ...], list[ActorEntry]]]] = {}
         for (_key, entries), toks in zip(ordered, tokens):
             if toks:
-                self.by_first.setdefault(toks[0], []).append((tuple(toks), entries))
+                ids = tuple(add(t) for t in toks)
+                self.by_first.setdefault(ids[0], []).append((ids, entries))
         for options in self.by_first.values():
             options.sort(key=lambda o: -len(o[0]))
 
@@ -63,7 +67,9 @@ class ActorMatcher:
         return out
 
     def _matches(self, doc):
-        lowers = [t.lower_ for t in doc]
+        from spacy.attrs import LOWER
+
+        lowers = doc.to_array([LOWER]).tolist()
         n = len(lowers)
         for start, low in enumerate(lowers):
             for toks, entries in self.by_first.get(low, ()):
