@@ -56,8 +56,6 @@ def ingest(
             advance()
     write_articles(articles, out)
     write_rejects(refused, rejects)
-    if cache is not None:
-        print(f"coded {counts.coded} articles, {counts.cached} from the cache ({cache})", file=sys.stderr)
     print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
 
 
