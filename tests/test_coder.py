@@ -153,3 +153,36 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     assert ev and ev[0]["target_code"] == "SDN" and ev[0]["target_text"] == "Kadugli"
     s = ev[0]["sentence_text"]
     assert s[ev[0]["target_start"]:ev[0]["target_end"]] == "Kadugli"
+
+
+# Dictionary specificity: the content of a rejected / demanded / appealed-for thing picks the
+# most specific code of the root (sentences written for these tests).
+@pytest.mark.parametrize("text,code,source", [
+    ("Ukraine rejected a Russian proposal for a ceasefire in the Donbas.", "1246", "UKR"),
+    ("Venezuela turned down an American offer of humanitarian aid.", "1223", "VEN"),
+    ("Hamas renewed its demand for the release of Palestinian prisoners.", "1053", "PSE"),
+    ("Nepal issued an urgent appeal for food aid.", "0233", "NPL"),
+    ("Iran repeated its threat of sanctions against Britain.", "1312", "IRN"),
+    ("Kenyan police are investigating the governor over alleged bribery.", "091", "KEN"),
+    ("The Sudanese army engaged in ethnic cleansing in Darfur, Amnesty International said.", "203", "SDN"),
+    ("Nigerian troops remained on high alert along the border with Cameroon.", "152", "NGA"),
+    ("Greek teachers shunned work on Monday.", "143", "GRC"),
+])
+def test_content_gives_the_specific_code(code_text, text, code, source):
+    ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
+    assert ev and ev[0]["cameo_code"] == code and ev[0]["source_code"].startswith(source)
+
+
+def test_rejecting_a_proposal_is_not_a_veto(code_text):
+    ev = find(code_text("Serbia rejected the Croatian proposal on the border."), "12", "SRB")
+    assert ev and ev[0]["cameo_code"] != "129"
+
+
+def test_renewed_negotiations_are_reciprocal(code_text):
+    ev = find(code_text("Israel and Lebanon renewed negotiations on Monday."), "04")
+    assert sorted((e["source_code"][:3], e["cameo_code"]) for e in ev) == [("ISR", "046"), ("LBN", "046")]
+
+
+def test_denied_request_is_a_rejection_not_a_denial(code_text):
+    ev = code_text("Greece denied a Turkish request for overflight permission.")
+    assert [e["cameo_root"] for e in ev] == ["12"]
