@@ -167,6 +167,12 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     ("The Sudanese army engaged in ethnic cleansing in Darfur, Amnesty International said.", "203", "SDN"),
     ("Nigerian troops remained on high alert along the border with Cameroon.", "152", "NGA"),
     ("Greek teachers shunned work on Monday.", "143", "GRC"),
+    ("Myanmar received a team of UN human rights investigators.", "086", "MMR"),
+    ("Iran accepted a team of IAEA inspectors at the Natanz site.", "0862", "IRN"),
+    ("Bahrain announced a suspension of flights to Qatar.", "160", "BHR"),
+    ("Egypt ordered a halt to military aid to the rebels.", "1622", "EGY"),
+    ("The Serbian police drove out thousands of refugees from their homes.", "201", "SRB"),
+    ("Kenyan soldiers sexually abused Somali refugees in the camp.", "1821", "KEN"),
 ])
 def test_content_gives_the_specific_code(code_text, text, code, source):
     ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
