@@ -192,3 +192,18 @@ def test_renewed_negotiations_are_reciprocal(code_text):
 def test_denied_request_is_a_rejection_not_a_denial(code_text):
     ev = code_text("Greece denied a Turkish request for overflight permission.")
     assert [e["cameo_root"] for e in ev] == ["12"]
+
+
+@pytest.mark.parametrize("text,code", [
+    ("India and Japan strengthened cooperation on maritime security.", "062"),
+    ("Brazil and Argentina deepened their partnership in energy.", "061"),
+])
+def test_cooperation_in_a_field_is_reciprocal_and_specific(code_text, text, code):
+    ev = [e for e in code_text(text) if e["cameo_root"] == "06"]
+    assert len(ev) == 2 and {e["cameo_code"] for e in ev} == {code}
+
+
+def test_demanded_withdrawal_of_a_bill_is_policy_not_troops(code_text):
+    assert [e["cameo_code"] for e in code_text("France demanded the withdrawal of the labour reform bill.")] == ["1042"]
+    ev = code_text("France demanded the withdrawal of Russian troops from Syria.")
+    assert [e["cameo_code"] for e in ev] == ["1056"]
