@@ -173,6 +173,13 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     ("Egypt ordered a halt to military aid to the rebels.", "1622", "EGY"),
     ("The Serbian police drove out thousands of refugees from their homes.", "201", "SRB"),
     ("Kenyan soldiers sexually abused Somali refugees in the camp.", "1821", "KEN"),
+    ("Ghana offered to contribute 500 troops to the UN peacekeeping force in Mali.", "0334", "GHA"),
+    ("The United States pledged to continue humanitarian aid to Yemen.", "0333", "USA"),
+    ("The UN urged the junta to respect human rights.", "0243", "IGO"),
+    ("Myanmar's generals promised to democratize the country.", "0344", "MMR"),
+    ("Sweden cancelled a planned visit to Saudi Arabia.", "161", "SWE"),
+    ("Kosovo Serbs demanded an international military presence in the north.", "1034", "XKX"),
+    ("The Taliban threatened to resume suicide attacks in Kabul.", "1383", "AFG"),
 ])
 def test_content_gives_the_specific_code(code_text, text, code, source):
     ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
