@@ -214,3 +214,17 @@ def test_demanded_withdrawal_of_a_bill_is_policy_not_troops(code_text):
     assert [e["cameo_code"] for e in code_text("France demanded the withdrawal of the labour reform bill.")] == ["1042"]
     ev = code_text("France demanded the withdrawal of Russian troops from Syria.")
     assert [e["cameo_code"] for e in ev] == ["1056"]
+
+
+def test_averting_an_attack_codes_no_attack(code_text):
+    assert code_text("Turkish troops averted an attack on the border post.") == []
+
+
+def test_agreeing_there_is_a_need_is_accord_both_ways(code_text):
+    ev = code_text("Iran and Iraq agreed there was a need for more cooperation.")
+    assert sorted((e["source_code"], e["cameo_code"]) for e in ev) == [("IRN", "019"), ("IRQ", "019")]
+
+
+def test_preventing_a_march_restricts_political_freedom(code_text):
+    ev = code_text("The Venezuelan police blocked a march by opposition supporters in Caracas.")
+    assert [e["cameo_code"] for e in ev] == ["1721"] and ev[0]["source_code"] == "VENCOP"
