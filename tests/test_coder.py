@@ -180,6 +180,10 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     ("Sweden cancelled a planned visit to Saudi Arabia.", "161", "SWE"),
     ("Kosovo Serbs demanded an international military presence in the north.", "1034", "XKX"),
     ("The Taliban threatened to resume suicide attacks in Kabul.", "1383", "AFG"),
+    ("Sudan accepted the African Union peace plan.", "037", "SDN"),
+    ("Iran accepted a Russian proposal for talks on its nuclear program.", "036", "IRN"),
+    ("Israel threatened to ban voting in the occupied territories.", "1321", "ISR"),
+    ("Washington demanded that the rebels renounce their armed struggle.", "1056", "USA"),
 ])
 def test_content_gives_the_specific_code(code_text, text, code, source):
     ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
