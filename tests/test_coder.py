@@ -184,6 +184,8 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     ("Iran accepted a Russian proposal for talks on its nuclear program.", "036", "IRN"),
     ("Israel threatened to ban voting in the occupied territories.", "1321", "ISR"),
     ("Washington demanded that the rebels renounce their armed struggle.", "1056", "USA"),
+    ("Ukraine accused Russia of invading its territory.", "1123", "UKR"),
+    ("Pakistan accused India of spying on its nuclear program.", "1125", "PAK"),
 ])
 def test_content_gives_the_specific_code(code_text, text, code, source):
     ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
