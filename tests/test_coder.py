@@ -234,3 +234,13 @@ def test_agreeing_there_is_a_need_is_accord_both_ways(code_text):
 def test_preventing_a_march_restricts_political_freedom(code_text):
     ev = code_text("The Venezuelan police blocked a march by opposition supporters in Caracas.")
     assert [e["cameo_code"] for e in ev] == ["1721"] and ev[0]["source_code"] == "VENCOP"
+
+
+def test_pressing_demands_for_freedom_is_a_demand_for_rights(code_text):
+    ev = code_text("Young Algerians pressed their demands for greater freedom from the government.")
+    assert [e["cameo_code"] for e in ev] == ["1043"]
+
+
+def test_green_light_is_endorsement(code_text):
+    ev = find(code_text("Russia gave its blessing to the Turkish operation."), "05", "RUS")
+    assert ev and ev[0]["cameo_code"] == "051"
