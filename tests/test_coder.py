@@ -244,3 +244,11 @@ def test_pressing_demands_for_freedom_is_a_demand_for_rights(code_text):
 def test_green_light_is_endorsement(code_text):
     ev = find(code_text("Russia gave its blessing to the Turkish operation."), "05", "RUS")
     assert ev and ev[0]["cameo_code"] == "051"
+
+
+@pytest.mark.parametrize("text", [
+    "The Brazilian central bank denied a request for comment.",
+    "The Russian embassy ignored a request for comment.",
+])
+def test_request_for_comment_is_no_event(code_text, text):
+    assert code_text(text) == []
