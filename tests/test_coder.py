@@ -186,6 +186,7 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     ("Washington demanded that the rebels renounce their armed struggle.", "1056", "USA"),
     ("Ukraine accused Russia of invading its territory.", "1123", "UKR"),
     ("Pakistan accused India of spying on its nuclear program.", "1125", "PAK"),
+    ("Taliban gunmen shot dead a provincial governor in Kandahar.", "186", "AFG"),
 ])
 def test_content_gives_the_specific_code(code_text, text, code, source):
     ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
