@@ -189,6 +189,8 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     ("Taliban gunmen shot dead a provincial governor in Kandahar.", "186", "AFG"),
     ("Kenya's opposition called for a national unity government.", "0241", "KEN"),
     ("Singapore rejected a clemency appeal by the Malaysian prisoner.", "1243", "SGP"),
+    ("Russia resumed arms deliveries to Syria.", "072", "RUS"),
+    ("The United States suspended funding to the UN agency for Palestinian refugees.", "1621", "USA"),
 ])
 def test_content_gives_the_specific_code(code_text, text, code, source):
     ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
