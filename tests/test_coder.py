@@ -259,3 +259,20 @@ def test_green_light_is_endorsement(code_text):
 ])
 def test_request_for_comment_is_no_event(code_text, text):
     assert code_text(text) == []
+
+
+# Negative rows that only meant to block their own root used to win ties against the positive
+# rows of later roots ("boost X: economic/military (other roots)"); the positives now code.
+@pytest.mark.parametrize("text,code", [
+    ("The EU expanded sanctions against Russia.", "163"),
+    ("Israel expanded its offensive in Gaza.", "190"),
+    ("India boosted its military presence along the border with China.", "154"),
+    ("Palestinian youths stoned Israeli soldiers in Hebron.", "145"),
+    ("Iraq went to war with Iran in 1980.", "190"),
+    ("Kenya hosts thousands of Somali refugees.", "075"),
+    ("Israel promised retaliation against Hamas.", "138"),
+    ("Qatar forgave Egypt's debts.", "071"),
+    ("Bahrain reopened its embassy in Damascus.", "054"),
+])
+def test_negative_rows_do_not_block_other_roots(code_text, text, code):
+    assert code in [e["cameo_code"] for e in code_text(text)]
