@@ -276,3 +276,12 @@ def test_request_for_comment_is_no_event(code_text, text):
 ])
 def test_negative_rows_do_not_block_other_roots(code_text, text, code):
     assert code in [e["cameo_code"] for e in code_text(text)]
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Boko Haram held the schoolgirls in captivity for three years.", "181"),
+    ("Palestinian prisoners in Israeli jails refused food for a week.", "142"),
+    ("Venezuela refused food aid from the United States.", "1223"),
+])
+def test_tied_rows_of_two_roots_resolve_to_the_cameo_reading(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
