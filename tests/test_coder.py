@@ -282,6 +282,7 @@ def test_negative_rows_do_not_block_other_roots(code_text, text, code):
     ("Boko Haram held the schoolgirls in captivity for three years.", "181"),
     ("Palestinian prisoners in Israeli jails refused food for a week.", "142"),
     ("Venezuela refused food aid from the United States.", "1223"),
+    ("Gunmen in Mexico killed a mayoral candidate in Guerrero.", "186"),
 ])
 def test_tied_rows_of_two_roots_resolve_to_the_cameo_reading(code_text, text, code):
     assert [e["cameo_code"] for e in code_text(text)] == [code]
