@@ -286,3 +286,12 @@ def test_negative_rows_do_not_block_other_roots(code_text, text, code):
 ])
 def test_tied_rows_of_two_roots_resolve_to_the_cameo_reading(code_text, text, code):
     assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Israeli warplanes dropped missiles on Gaza.", "195"),
+    ("French workers stopped their strike.", "082"),
+    ("Germany endorsed the French proposal.", "051"),
+])
+def test_ambiguous_verbs_keep_their_main_reading(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
