@@ -193,6 +193,7 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     ("The United States suspended funding to the UN agency for Palestinian refugees.", "1621", "USA"),
     ("Germany pledged 100 million euros in humanitarian aid to Syria.", "0333", "DEU"),
     ("The United States provided $300 million in military assistance to Ukraine.", "072", "USA"),
+    ("Russia urged Armenia and Azerbaijan to stop the violence.", "0256", "RUS"),
 ])
 def test_content_gives_the_specific_code(code_text, text, code, source):
     ev = [e for e in code_text(text) if e["cameo_root"] == code[:2]]
