@@ -46,12 +46,13 @@ class Grammar:
     reciprocal: frozenset[str] = frozenset()
     obligation_aux: frozenset[str] = frozenset()
     obligation_head: frozenset[str] = frozenset()
+    collective: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
         return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
-                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"))
+                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -308,6 +309,11 @@ class EventCoder:
                 out.extend(listed)
                 continue
             a = ctx.resolve(t, as_source)
+            if (a is None or a.code is None) and (inner := self._collective_member(t)) is not None:
+                # "Thousands of Iraqi Kurds", "a group of Liberians", "300 of the rebels": the
+                # actor is what the quantity counts.
+                out.extend(self._actors(inner, ctx, speaker, as_source))
+                continue
             if a is not None:
                 out.extend(self._split_conjoined_nationalities(t, a, ctx))
             elif t.pos_ == "NOUN" and self.index.candidates("noun", t.lemma_.lower()):
@@ -316,6 +322,17 @@ class EventCoder:
                 if inner is not None and inner is not t:
                     out.extend(self._actors(inner, ctx, speaker, as_source))
         return out
+
+    def _collective_member(self, tok):
+        """The 'of' object of a quantity or collective head ("dozens of journalists"), else None."""
+        if tok.pos_ != "NUM" and tok.lemma_.lower() not in self.grammar.collective:
+            return None
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
 
     @staticmethod
     def _split_conjoined_nationalities(head, actor: Actor, ctx) -> list[Actor]:
@@ -431,8 +448,10 @@ class EventCoder:
             events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
             consumed.update(o.i for o in _objects(tok))
         # A participle that continues a coded event ("shelled Juba, killing 12") adds nothing.
-        coded_heads = {e.trigger.i for e in events}
-        events = [e for e in events if not (e.trigger.dep_ == "advcl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in coded_heads)]
+        # So does a purpose clause ("met X to discuss Y", "blocked roads to protest"): the main
+        # verb is the event.
+        coded_heads = {e.trigger.i for e in events if e.code != "010"}
+        events = [e for e in events if not _continues_event(e.trigger, coded_heads)]
         verb_events = bool(events)
         for pos, tok in triggers:
             if pos != "noun" or tok.i in consumed or tok.dep_ == "compound":
@@ -576,6 +595,10 @@ class EventCoder:
         if not rows:
             return None
         xcomp = next((c for c in tok.children if c.dep_ in ("xcomp",) and c.pos_ in ("VERB", "AUX")), None)
+        if xcomp is None and not any(c.dep_ in ("dobj", "obj") for c in tok.children):
+            # "appealed to the government on Friday to reconsider": the parser often attaches the
+            # infinitive as an adverbial clause once other words intervene.
+            xcomp = next((c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)), None)
         if xcomp is None:
             # "demanded that Israel withdraw", "urged that talks resume"
             xcomp = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ == "VERB"
@@ -611,6 +634,10 @@ class EventCoder:
                 break
             xcomp = inner
             claimed.add(xcomp.i)
+        # Further complements of the chain ("help save civilians threatened with ...", mis-attached)
+        # belong to the embedded content, not to events of their own.
+        for i in list(claimed):
+            claimed.update(c.i for c in tok.doc[i].children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
         embedded, used = match_pattern(xcomp, self.index.candidates("verb", xcomp.lemma_.lower()), self.grammar)
         if embedded is not None and embedded.negative:
             embedded = None
@@ -787,6 +814,28 @@ def _in_background_clause(tok) -> bool:
             return False
         node = node.head
     return False
+
+
+def _bare_infinitive(tok) -> bool:
+    """A subjectless 'to'-infinitive ("to discuss the crisis")."""
+    return tok.pos_ in ("VERB", "AUX") and tok.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "mark") for c in tok.children)
+
+
+def _continues_event(trig, coded_heads: set[int]) -> bool:
+    """A participle ("shelled Juba, killing 12", "..., setting fires and smashing windows") or a
+    purpose infinitive ("met X to discuss Y") attached to a verb coded as an event."""
+    node = trig
+    for _ in range(4):
+        if node.dep_ != "conj" or node.head is node:
+            break
+        node = node.head
+    if node.head.i not in coded_heads or node.head is node:
+        return False
+    if node.dep_ == "advcl" and node.tag_ == "VBG":
+        return True
+    return node.dep_ in ("advcl", "xcomp") and _bare_infinitive(node)
 
 
 def _alternation(phrases) -> re.Pattern[str] | None:

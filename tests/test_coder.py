@@ -153,3 +153,38 @@ def test_place_aimed_at_becomes_the_target_country(code_text):
     assert ev and ev[0]["target_code"] == "SDN" and ev[0]["target_text"] == "Kadugli"
     s = ev[0]["sentence_text"]
     assert s[ev[0]["target_start"]:ev[0]["target_end"]] == "Kadugli"
+
+
+# ============================================================================ grammar rules (issue #3)
+# Sentences written for these tests.
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Hundreds of Bolivians demonstrated outside the Chilean embassy in La Paz.", "BOL"),
+    ("Tens of thousands of Kenyans marched through Nairobi to protest against the government.", "KEN"),
+    ("A group of Nepalese activists condemned the Indian blockade.", "NPL"),
+])
+def test_quantity_head_takes_the_actor_it_counts(code_text, text, source):
+    assert find(code_text(text), source=source)
+
+
+def test_purpose_infinitive_is_not_a_second_event(code_text):
+    evs = code_text("The Peruvian foreign minister met his Ecuadorian counterpart in Lima to discuss the border dispute.")
+    assert [e["cameo_root"] for e in evs] == ["04"]
+
+
+def test_participle_conjunct_continues_the_event(code_text):
+    evs = code_text("Bolivian miners rioted in La Paz, burning tyres and smashing shop windows.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "14"
+
+
+def test_appeal_with_infinitive_after_adverbial_is_one_appeal(code_text):
+    evs = code_text("The Kenyan bishops appealed to the Ugandan government on Monday to urgently release the journalists.")
+    assert {e["cameo_root"] for e in evs} == {"02"}
+    assert evs[0]["target_code"].startswith("UGA")
+
+
+def test_pledge_to_keep_doing_is_one_intent(code_text):
+    evs = code_text("Japan pledged to keep funding Cambodian schools.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
+    assert evs[0]["cameo_code"] != "030"
