@@ -47,12 +47,16 @@ class Grammar:
     obligation_aux: frozenset[str] = frozenset()
     obligation_head: frozenset[str] = frozenset()
     collective: frozenset[str] = frozenset()
+    possible_aux: frozenset[str] = frozenset()
+    ultimatum_mark: frozenset[str] = frozenset()
+    condition_mark: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
         return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
-                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"))
+                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
+                   get("&CONDITION_MARK"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -67,6 +71,10 @@ class PatternIndex:
         for p in books.cameo.patterns:
             self.by_lemma.setdefault((p.pos, p.lemma), []).append(p)
         self.modal_verbs = books.cameo.modal_verbs
+        # Verbs of saying: the fixed list plus every verb whose plain pattern is a statement (010).
+        self.speech_lemmas = frozenset(SPEECH_LEMMAS) | frozenset(
+            p.lemma for p in books.cameo.patterns
+            if p.pos == "verb" and p.code == "010" and not p.negative and p.object is None and not p.prep and not p.particle)
 
     def candidates(self, pos: str, lemma: str) -> list[Pattern]:
         return self.by_lemma.get((pos, lemma), [])
@@ -395,7 +403,7 @@ class EventCoder:
         for _ in range(3):
             if head.dep_ in ("ccomp", "conj", "xcomp") and head.head is not head:
                 head = head.head
-                if head.lemma_.lower() in SPEECH_LEMMAS:
+                if head.lemma_.lower() in self.index.speech_lemmas:
                     subj = subject_of(head)
                     return ctx.resolve(subj) if subj is not None else None
             else:
@@ -463,7 +471,8 @@ class EventCoder:
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
-        events = [self._statement_as_demand(e, ctx) for e in events]
+        coded = {e.trigger.i for e in events if e.code != "010"}
+        events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
@@ -542,9 +551,16 @@ class EventCoder:
         future = any(c.dep_ == "aux" and (c.lower_ in g.future_aux or c.lemma_.lower() in g.future_aux) for c in tok.children)
         if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.ready_adj:
             future = True
+        root = int(code[:2])
+        marks = {m.lower_ for c in tok.children if c.dep_ == "advcl" for m in c.children if m.dep_ == "mark"}
+        possible = any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children)
+        # "will withdraw its troops unless X ...", "may halt mediation if Y ...": a conditional
+        # consequence laid on someone is a threat.
+        if (future or possible) and root >= 4 and root not in (10, 12, 13) and (
+                marks & g.ultimatum_mark or (marks & g.condition_mark and root >= 11)):
+            return "threaten"
         if not future:
             return None
-        root = int(code[:2])
         if 4 <= root <= 9:
             return "intent"
         if 16 <= root <= 20:
@@ -745,15 +761,15 @@ class EventCoder:
             return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>content")
         return ev
 
-    def _statement_as_demand(self, ev: CodedEvent, ctx) -> CodedEvent:
+    def _statement_as_demand(self, ev: CodedEvent, ctx, coded: frozenset[int] | set[int] = frozenset()) -> CodedEvent:
         """"X declared that China must drop its barriers": a statement whose content is an
         obligation laid on someone is a demand (100) on them, even when the obliged act has no
         pattern of its own."""
         if ev.code != "010":
             return ev
         content = next((c for c in ev.trigger.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
-        if content is None or not self._is_obligation(content) or is_negated(content):
-            return ev
+        if content is None or not self._is_obligation(content) or is_negated(content) or content.i in coded:
+            return ev  # an obliged act with a pattern of its own is already coded as the demand
         subj = subject_of(content)
         obliged = [a for a in (self._actors(subj, ctx) if subj is not None else []) if a.code]
         if not obliged or (ev.source is not None and obliged[0].code == ev.source.code):
@@ -802,6 +818,9 @@ BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "b
                     "where", "although", "though", "whereas", "once"}
 
 
+BACKGROUND_PREPS = {"despite", "after", "following", "amid", "amidst", "before", "since", "ahead"}
+
+
 def _in_background_clause(tok) -> bool:
     """Inside a relative clause, a clause modifying a noun, or a conditional/temporal clause."""
     node = tok
@@ -810,6 +829,8 @@ def _in_background_clause(tok) -> bool:
             return True
         if node.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARKS for c in node.children):
             return True
+        if node.dep_ in ("pobj", "pcomp") and node.head.lower_ in BACKGROUND_PREPS:
+            return True  # "despite warnings by X", "after clashes with Y", "amid protests"
         if node.head is node:
             return False
         node = node.head
@@ -827,10 +848,15 @@ def _continues_event(trig, coded_heads: set[int]) -> bool:
     """A participle ("shelled Juba, killing 12", "..., setting fires and smashing windows") or a
     purpose infinitive ("met X to discuss Y") attached to a verb coded as an event."""
     node = trig
-    for _ in range(4):
-        if node.dep_ != "conj" or node.head is node:
+    for _ in range(6):
+        if node.head is node:
             break
-        node = node.head
+        if node.dep_ == "conj" or (node.dep_ == "ccomp" and node.head.tag_ == "VBG" and node.head.dep_ == "advcl"
+                                   and node.head.lemma_.lower() in SPEECH_LEMMAS):
+            # "staged rallies, saying he must resign": what the participle says continues it too.
+            node = node.head
+            continue
+        break
     if node.head.i not in coded_heads or node.head is node:
         return False
     if node.dep_ == "advcl" and node.tag_ == "VBG":

@@ -188,3 +188,34 @@ def test_pledge_to_keep_doing_is_one_intent(code_text):
     evs = code_text("Japan pledged to keep funding Cambodian schools.")
     assert [e["cameo_root"] for e in evs] == ["03"]
     assert evs[0]["cameo_code"] != "030"
+
+
+def test_obligation_reported_by_any_statement_verb_is_the_speakers_demand(code_text):
+    evs = code_text("The Chilean president reiterated that Bolivia must hand over the fugitives.")
+    assert evs and all(e["cameo_root"] == "10" for e in evs)
+    assert evs[0]["source_code"].startswith("CHL") and evs[0]["target_code"].startswith("BOL")
+
+
+def test_obligation_with_its_own_pattern_is_one_demand(code_text):
+    evs = code_text("The Kenyan foreign minister said that Uganda and Tanzania must reach an agreement on the border.")
+    assert sorted(e["target_code"][:3] for e in evs) == ["TZA", "UGA"]
+    assert {e["cameo_root"] for e in evs} == {"10"} and all(e["cameo_code"] != "100" for e in evs)
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya will withdraw its troops from Somalia unless Mogadishu pays for their food.",
+    "Chile may halt its mediation between Peru and Bolivia if the talks fail again.",
+])
+def test_conditional_consequence_is_a_threat(code_text, text):
+    evs = code_text(text)
+    assert evs and {e["cameo_root"] for e in evs} == {"13"}
+
+
+def test_event_noun_after_despite_is_background(code_text):
+    evs = code_text("Despite protests by Kenyan farmers, the Ugandan government expelled the Kenyan traders.")
+    assert {e["cameo_root"] for e in evs} == {"17"}
+
+
+def test_what_a_participle_says_continues_the_event(code_text):
+    evs = code_text("Kenyan students staged rallies in Nairobi against the Ugandan president, saying he must resign.")
+    assert [e["cameo_root"] for e in evs] == ["14"]
