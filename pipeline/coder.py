@@ -240,7 +240,8 @@ def subject_of(tok):
             return subj
         if tok.dep_ == "relcl":
             return tok.head
-        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head is not tok:
+            # "acomp": "they are willing to forgive X": the subject of the copula.
             # "X is expected to hold talks": the raised subject of a passive head.
             deps = ("nsubj", "csubj", "expl", "nsubjpass") if tok.dep_ == "xcomp" else deps
             tok = tok.head
@@ -400,8 +401,8 @@ class EventCoder:
     def _speaker(self, tok, ctx) -> Actor | None:
         """The speaker when tok is the content of a speech verb ("X said it would ...")."""
         head = tok
-        for _ in range(3):
-            if head.dep_ in ("ccomp", "conj", "xcomp") and head.head is not head:
+        for _ in range(4):
+            if head.dep_ in ("ccomp", "conj", "xcomp", "acomp") and head.head is not head:
                 head = head.head
                 if head.lemma_.lower() in self.index.speech_lemmas:
                     subj = subject_of(head)
@@ -472,6 +473,7 @@ class EventCoder:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
         coded = {e.trigger.i for e in events if e.code != "010"}
+        coded |= {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
@@ -542,6 +544,8 @@ class EventCoder:
         g = self.grammar
         if any(c.dep_ == "aux" and c.lower_ in g.obligation_aux for c in tok.children):
             return True
+        if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.lemma_.lower() in g.ready_adj:
+            return self._is_obligation(tok.head.head)  # "the US must be ready to mediate"
         return tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.obligation_head and tok.head.lemma_.lower() != tok.lemma_.lower()
 
     def _future_family(self, tok, code: str) -> str | None:
@@ -556,8 +560,8 @@ class EventCoder:
         possible = any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children)
         # "will withdraw its troops unless X ...", "may halt mediation if Y ...": a conditional
         # consequence laid on someone is a threat.
-        if (future or possible) and root >= 4 and root not in (10, 12, 13) and (
-                marks & g.ultimatum_mark or (marks & g.condition_mark and root >= 11)):
+        if (future or possible) and (4 <= root <= 9 or root >= 16) and (
+                marks & g.ultimatum_mark or (marks & g.condition_mark and root >= 16)):
             return "threaten"
         if not future:
             return None

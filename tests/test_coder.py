@@ -219,3 +219,25 @@ def test_event_noun_after_despite_is_background(code_text):
 def test_what_a_participle_says_continues_the_event(code_text):
     evs = code_text("Kenyan students staged rallies in Nairobi against the Ugandan president, saying he must resign.")
     assert [e["cameo_root"] for e in evs] == ["14"]
+
+
+def test_ready_adjective_after_copula_takes_the_subject_and_speaker(code_text):
+    evs = code_text("The Peruvian president said he is prepared to lift the embargo on Bolivia.")
+    assert evs and {e["cameo_root"] for e in evs} == {"03"}
+    assert evs[0]["source_code"].startswith("PER") and evs[0]["target_code"].startswith("BOL")
+
+
+def test_obligation_to_be_ready_is_a_demand(code_text):
+    evs = code_text("The Kenyan president said that Uganda must be ready to mediate between Sudan and Chad.")
+    assert [e["cameo_code"] for e in evs] == ["108"]
+    assert evs[0]["source_code"].startswith("KEN") and evs[0]["target_code"] == "UGA"
+
+
+def test_sworn_to_fight_is_a_threat(code_text):
+    evs = code_text("Kurdish militants have sworn to fight the Turkish army.")
+    assert evs and evs[0]["cameo_root"] == "13"
+
+
+def test_conditional_protest_stays_a_protest(code_text):
+    evs = code_text("The Kenyan opposition will boycott the elections unless the president resigns.")
+    assert evs and {e["cameo_root"] for e in evs} == {"14"}
