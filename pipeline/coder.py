@@ -289,7 +289,16 @@ class ArticleContext:
 
 
 def _expand(tok):
-    return [tok, *tok.conjuncts] if tok is not None else []
+    if tok is None:
+        return []
+    out = [tok, *tok.conjuncts]
+    if tok.pos_ == "PROPN":
+        # "Saudi Arabia, Bahrain, the Emirates and Egypt": the parser makes the second name an
+        # apposition heading the rest of the list.
+        for c in tok.children:
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and c.conjuncts:
+                out.extend([c, *c.conjuncts])
+    return out
 
 
 class EventCoder:
@@ -324,7 +333,8 @@ class EventCoder:
                 out.extend(self._actors(inner, ctx, speaker, as_source))
                 continue
             if a is not None:
-                out.extend(self._split_conjoined_nationalities(t, a, ctx))
+                split = self._split_conjoined_nationalities(t, a, ctx)
+                out.extend(self._split_conjoined_of(t, a, ctx) if len(split) == 1 else split)
             elif t.pos_ == "NOUN" and self.index.candidates("noun", t.lemma_.lower()):
                 # "the regime's attacks", "strikes by the regime": the actor behind an event noun.
                 inner = agent_of(t) or next((c for c in t.children if c.dep_ == "poss"), None)
@@ -360,6 +370,32 @@ class EventCoder:
         from pipeline.actors import compose_code
 
         return [dataclasses.replace(actor, country=c, code=compose_code(c, actor.agent)) for c in countries]
+
+    @staticmethod
+    def _split_conjoined_of(head, actor: Actor, ctx) -> list[Actor]:
+        """"negotiators from Iran and the United States", "the advisers of India and Pakistan":
+        one actor per country, same sector."""
+        if actor.code is None or actor.agent is None:
+            return [actor]
+        for c in head.children:
+            if c.dep_ != "prep" or c.lower_ not in ("of", "from"):
+                continue
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is None or not pobj.conjuncts:
+                continue
+            countries = []
+            for x in [pobj, *pobj.conjuncts]:
+                m = ctx.mentions.get(x.i)
+                if not m or m[2][0].kind not in ("name", "adjective") or not m[2][0].country:
+                    return [actor]
+                if m[2][0].country not in countries:
+                    countries.append(m[2][0].country)
+            if len(countries) < 2 or actor.country not in countries:
+                return [actor]
+            from pipeline.actors import compose_code
+
+            return [dataclasses.replace(actor, country=k, code=compose_code(k, actor.agent)) for k in countries]
+        return [actor]
 
     def _appositive_actors(self, tok, ctx) -> list[Actor]:
         """'the supporters of the regime (Russia and Iran)': the actors listed in parentheses."""
@@ -512,9 +548,14 @@ class EventCoder:
         family = "reject" if refused else self._future_family(tok, code)
         if family:
             code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
-        if not any(t.code for t in targets):
+        reciprocal = self.grammar.is_reciprocal(code)
+        mutual = reciprocal and len({s.country for s in sources if s.code}) >= 2
+        if mutual and all(t.country in {s.country for s in sources} for t in targets if t.code):
+            targets = []  # "negotiators from Iran and the US resumed talks on Tehran's programme"
+        if not any(t.code for t in targets) and not mutual:
+            # "A and B met in Bangkok": each other, not the place.
             targets = self._fallback_targets(tok, ctx, sources)
-        return self._pairs(tok, code, pid, sources, targets, reciprocal=self.grammar.is_reciprocal(code),
+        return self._pairs(tok, code, pid, sources, targets, reciprocal=reciprocal,
                            unknown_source=agentless)
 
     def _fallback_targets(self, tok, ctx, sources) -> list[Actor]:

@@ -241,3 +241,15 @@ def test_sworn_to_fight_is_a_threat(code_text):
 def test_conditional_protest_stays_a_protest(code_text):
     evs = code_text("The Kenyan opposition will boycott the elections unless the president resigns.")
     assert evs and {e["cameo_root"] for e in evs} == {"14"}
+
+
+def test_list_of_names_parsed_as_apposition_gives_one_event_each(code_text):
+    evs = code_text("Kenya, Uganda, Rwanda and Burundi suspended trade with Tanzania.")
+    assert {e["source_code"][:3] for e in evs} == {"KEN", "UGA", "RWA", "BDI"}
+    assert all(e["target_code"].startswith("TZA") for e in evs)
+
+
+def test_agents_of_two_countries_meet_each_other_not_the_venue(code_text):
+    evs = code_text("The foreign ministers of Peru and Chile met in Madrid on Monday.")
+    pairs = {(e["source_code"][:3], (e["target_code"] or "")[:3]) for e in evs}
+    assert pairs == {("PER", "CHL"), ("CHL", "PER")}
