@@ -296,7 +296,7 @@ def _expand(tok):
         # "Saudi Arabia, Bahrain, the Emirates and Egypt": the parser makes the second name an
         # apposition heading the rest of the list.
         for c in tok.children:
-            if c.dep_ == "appos" and c.pos_ == "PROPN" and c.conjuncts:
+            if c.dep_ in ("appos", "npadvmod") and c.pos_ == "PROPN" and c.conjuncts:
                 out.extend([c, *c.conjuncts])
     return out
 
