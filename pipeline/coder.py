@@ -490,7 +490,14 @@ class EventCoder:
             if pattern.negative:
                 consumed.update(o.i for o in _objects(tok))
                 continue
-            events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
+            noun, npat = self._event_subject(tok, pattern) if not refused else (None, None)
+            if noun is not None:
+                # One event: the attack, with the verb's victims as its targets.
+                victims = [a for a in self._target_candidates(tok, pattern, ctx) if a.code]
+                events.extend(self._noun_events(noun, npat, ctx, outcome_targets=victims))
+                consumed.add(noun.i)
+            else:
+                events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
             consumed.update(o.i for o in _objects(tok))
         # A participle that continues a coded event ("shelled Juba, killing 12") adds nothing.
         # So does a purpose clause ("met X to discuss Y", "blocked roads to protest"): the main
@@ -612,7 +619,11 @@ class EventCoder:
             return "threaten"
         return None
 
-    def _noun_events(self, tok, pattern: Pattern, ctx, modifier_ok: bool = True) -> list[CodedEvent]:
+    def _noun_events(self, tok, pattern: Pattern, ctx, modifier_ok: bool = True,
+                     outcome_targets: list[Actor] | None = None) -> list[CodedEvent]:
+        """`outcome_targets`: the noun is the subject of a verb of harm ("a car bombing killed
+        three soldiers"): its victims are the targets, and the event stands without a known
+        source."""
         sources: list[Actor] = []
         targets: list[Actor] = []
         agent = agent_of(tok)
@@ -639,7 +650,7 @@ class EventCoder:
                 subj = subject_of(verb)
                 sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True) if subj is not None else []
                 targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
-        if not sources:
+        if not sources and not outcome_targets:
             return []
         if not targets:
             for word, pobj, _d in _preps(tok):
@@ -648,7 +659,23 @@ class EventCoder:
                     if actors:
                         targets = actors
                         break
-        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets)
+        if not targets and outcome_targets:
+            targets = outcome_targets
+        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets,
+                           unknown_source=outcome_targets is not None)
+
+    def _event_subject(self, tok, pattern: Pattern):
+        """The subject of a verb of harm when it is itself a violent event noun ("an air strike
+        killed 12", "the bombing wounded two soldiers"), with that noun's pattern."""
+        if int(pattern.code[:2]) < 18 or is_passive(tok):
+            return None, None
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.pos_ != "NOUN":
+            return None, None
+        npat, _ = match_pattern(subj, self.index.candidates("noun", subj.lemma_.lower()), self.grammar)
+        if npat is None or npat.negative or int(npat.code[:2]) < 18:
+            return None, None
+        return subj, npat
 
     def _modal_event(self, tok, ctx):
         """'threatened to impose sanctions', 'called on X to withdraw', 'refused to meet'."""

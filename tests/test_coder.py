@@ -257,3 +257,12 @@ def test_agents_of_two_countries_meet_each_other_not_the_venue(code_text):
     evs = code_text("The foreign ministers of Peru and Chile met in Madrid on Monday.")
     pairs = {(e["source_code"][:3], (e["target_code"] or "")[:3]) for e in evs}
     assert pairs == {("PER", "CHL"), ("CHL", "PER")}
+
+
+def test_violent_event_noun_as_subject_of_harm_is_the_event(code_text):
+    evs = code_text("A suicide bombing killed four Nigerian soldiers in Maiduguri.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "18"
+    assert evs[0]["source_code"] is None and evs[0]["target_code"].startswith("NGA")
+    evs = code_text("An air strike by the Saudi air force on a market killed twenty Yemeni civilians.")
+    assert len(evs) == 1 and evs[0]["cameo_code"] == "195"
+    assert evs[0]["source_code"].startswith("SAU") and evs[0]["target_code"].startswith("YEM")
