@@ -522,7 +522,10 @@ class EventCoder:
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
-        main = [e for e in events if not _in_background_clause(e.trigger)]
+        # ... except what a statement says: "issued a statement condemning X".
+        statement_objects = {o.i for e in events if e.code[:2] == "01" for o in _objects(e.trigger)}
+        main = [e for e in events if not _in_background_clause(e.trigger) or (
+            e.trigger.dep_ == "acl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in statement_objects)]
         if main:
             events = main
         events = self._subordinate_statements(events)
@@ -548,7 +551,7 @@ class EventCoder:
                 subj = tok.head
             targets = self._actors(subj, ctx) if subj is not None else []
         else:
-            subj = subject_of(tok)
+            subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
         code, pid = pattern.code, pattern.pattern_id
@@ -583,6 +586,16 @@ class EventCoder:
                     if a is not None and a.code and a.country not in own:
                         return [a]
         return []
+
+    def _statement_author(self, tok):
+        """"X issued a statement condemning Y": the author of the statement condemns."""
+        if tok.dep_ != "acl" or tok.tag_ != "VBG" or tok.head.dep_ not in ("dobj", "obj"):
+            return None
+        verb = tok.head.head
+        pattern, _ = match_pattern(verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)
+        if pattern is None or pattern.negative or not pattern.code.startswith("01"):
+            return None
+        return subject_of(verb)
 
     def _has_future_aux(self, tok) -> bool:
         g = self.grammar
@@ -735,7 +748,7 @@ class EventCoder:
             return [], {xcomp.i}, {o.i for o in _objects(xcomp)}
         code = self.books.cameo.family_code(family, embedded.code if embedded else None)
         pid = f"modal.{family}.{tok.lemma_.lower()}" + (f">{embedded.pattern_id}" if embedded else "")
-        subj = subject_of(tok) if not is_passive(tok) else agent_of(tok)
+        subj = (subject_of(tok) or self._statement_author(tok)) if not is_passive(tok) else agent_of(tok)
         speaker = self._speaker(tok, ctx)
         sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
         if family in ("appeal", "demand"):

@@ -266,3 +266,13 @@ def test_violent_event_noun_as_subject_of_harm_is_the_event(code_text):
     evs = code_text("An air strike by the Saudi air force on a market killed twenty Yemeni civilians.")
     assert len(evs) == 1 and evs[0]["cameo_code"] == "195"
     assert evs[0]["source_code"].startswith("SAU") and evs[0]["target_code"].startswith("YEM")
+
+
+@pytest.mark.parametrize("text, root, target", [
+    ("The Kenyan opposition issued a statement condemning the Ugandan army.", "11", "UGA"),
+    ("The Kenyan opposition published a declaration demanding that the Ugandan government release the prisoners.", "10", "UGA"),
+])
+def test_what_a_statement_says_is_the_event_of_its_author(code_text, text, root, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root]
+    assert evs[0]["source_code"].startswith("KEN") and evs[0]["target_code"].startswith(target)
