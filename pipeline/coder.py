@@ -702,8 +702,9 @@ class EventCoder:
             xcomp = next((c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)), None)
         if xcomp is None:
             # "demanded that Israel withdraw", "urged that talks resume"
+            # "called on X to resign" parsed as a clause with X its subject
             xcomp = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ == "VERB"
-                          and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)), None)
+                          and any(g.lower_ in ("that", "to") and g.dep_ in ("mark", "aux") for g in c.children)), None)
             if xcomp is None:
                 return None
         if is_negated(tok):
@@ -711,12 +712,21 @@ class EventCoder:
         preps = _preps(tok)
         family = None
         addressee = None
+        # "called on Minister X to resign" is sometimes parsed with X as the direct object and a
+        # bare "on": the particle still selects the row, the object is the addressee.
+        bare = {c.lower_ for c in tok.children if c.dep_ in ("prep", "prt")
+                and not any(g.dep_ in ("pobj", "pcomp") for g in c.children)}
+        dobj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+        if dobj is None and xcomp.dep_ == "ccomp":
+            dobj = next((c for c in xcomp.children if c.dep_ == "nsubj"), None)
         for fam, prep in rows:
             if prep:
                 for word, pobj, direct in preps:
                     if word == prep and direct:
                         family, addressee = fam, pobj
                         break
+                if addressee is None and prep in bare and dobj is not None:
+                    family, addressee = fam, dobj
             elif family is None:
                 family = fam
             if family and addressee is not None:

@@ -276,3 +276,15 @@ def test_what_a_statement_says_is_the_event_of_its_author(code_text, text, root,
     evs = code_text(text)
     assert [e["cameo_root"] for e in evs] == [root]
     assert evs[0]["source_code"].startswith("KEN") and evs[0]["target_code"].startswith(target)
+
+
+@pytest.mark.parametrize("text, target", [
+    # parsed with the minister as direct object of "called" and a bare "on"
+    ("Leaders of Uganda’s Democratic Party called on Energy Minister Sam Mutebi to resign in the wake of the report.", "UGAGOV"),
+    # parsed with the minister as subject of an infinitive clause
+    ("Ugandan lawmakers called on Finance Minister Sam Mutebi to resign.", "UGAGOV"),
+])
+def test_call_on_x_to_resign_survives_misparses(code_text, text, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == ["02"]
+    assert evs[0]["target_code"] == target and "Mutebi" in evs[0]["target_text"]
