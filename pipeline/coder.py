@@ -529,6 +529,7 @@ class EventCoder:
         if main:
             events = main
         events = self._subordinate_statements(events)
+        events = _drop_redundant(events)
         for ev in events:
             ctx.remember(ev.source)
         return events
@@ -930,6 +931,26 @@ def _in_background_clause(tok) -> bool:
             return False
         node = node.head
     return False
+
+
+def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
+    """One sentence, one event per source, root and target: "rioters torched cars and threw
+    stones at police" is one riot against the police, not also a riot against no one."""
+    if len(events) < 2:
+        return events
+    aimed = {(e.source.code if e.source else None, e.code[:2]) for e in events if e.target is not None and e.target.code}
+    out, seen = [], set()
+    for e in events:
+        src = e.source.code if e.source else None
+        tgt = e.target.code if e.target is not None else None
+        if tgt is None and src is not None and (src, e.code[:2]) in aimed:
+            continue
+        key = (src, tgt, e.code)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
 
 
 def _bare_infinitive(tok) -> bool:

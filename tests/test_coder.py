@@ -288,3 +288,8 @@ def test_call_on_x_to_resign_survives_misparses(code_text, text, target):
     evs = code_text(text)
     assert [e["cameo_root"] for e in evs] == ["02"]
     assert evs[0]["target_code"] == target and "Mutebi" in evs[0]["target_text"]
+
+
+def test_untargeted_duplicate_of_a_targeted_event_is_dropped(code_text):
+    evs = code_text("Kenyan protesters rioted in Nairobi and threw stones at the police.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "14" and evs[0]["target_code"].startswith("KEN")
