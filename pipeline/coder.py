@@ -432,6 +432,14 @@ class EventCoder:
                 actors = self._actors(pobj, ctx)
                 if any(a.code for a in actors):
                     return actors
+        # "took part in protests against the government": the target of the event noun.
+        for word, pobj, _d in preps:
+            if pobj.pos_ == "NOUN" and self.index.candidates("noun", pobj.lemma_.lower()):
+                for inner_word, inner, _d2 in _preps(pobj):
+                    if inner_word in ("against", "on", "with", "at", "toward", "towards"):
+                        actors = self._actors(inner, ctx)
+                        if any(a.code for a in actors):
+                            return actors
         return []
 
     def _speaker(self, tok, ctx) -> Actor | None:
@@ -658,12 +666,23 @@ class EventCoder:
                     if a is not None and a.code:
                         sources = [a]
                         break
-        if not sources and tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
+        verb = None
+        if tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
             verb = tok.head
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
+            # "engaged the peacekeepers in a firefight", "joined in the protests": the verb's
+            # subject acts, when the verb is no event of its own.
+            verb = tok.head.head
+            if is_passive(verb) or match_pattern(verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]:
+                verb = None
+        verb_targets: list[Actor] = []
+        if not sources and verb is not None:
             if not is_negated(verb):
                 subj = subject_of(verb)
                 sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True) if subj is not None else []
-                targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
+                verb_targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
+                if tok.dep_ != "pobj":
+                    targets = verb_targets
         if not sources and not outcome_targets:
             return []
         if not targets:
@@ -673,8 +692,8 @@ class EventCoder:
                     if actors:
                         targets = actors
                         break
-        if not targets and outcome_targets:
-            targets = outcome_targets
+        if not targets:
+            targets = outcome_targets or verb_targets
         return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets,
                            unknown_source=outcome_targets is not None)
 

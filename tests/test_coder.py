@@ -293,3 +293,14 @@ def test_call_on_x_to_resign_survives_misparses(code_text, text, target):
 def test_untargeted_duplicate_of_a_targeted_event_is_dropped(code_text):
     evs = code_text("Kenyan protesters rioted in Nairobi and threw stones at the police.")
     assert len(evs) == 1 and evs[0]["cameo_root"] == "14" and evs[0]["target_code"].startswith("KEN")
+
+
+def test_event_noun_in_an_uncoded_verbs_in_phrase_belongs_to_its_subject(code_text):
+    evs = code_text("Kenyan soldiers joined Ugandan troops in a firefight with Somali militants.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "19"
+    assert evs[0]["source_code"].startswith("KEN") and evs[0]["target_code"].startswith("SOM")
+
+
+def test_target_of_an_event_noun_the_verb_takes_part_in(code_text):
+    evs = code_text("Nigerian students took part in protests against the Ghanaian government.")
+    assert [e["cameo_root"] for e in evs] == ["14"] and evs[0]["target_code"] == "GHAGOV"
