@@ -828,7 +828,7 @@ class EventCoder:
     FAMILY_OF_ROOT = {"02": "appeal", "03": "intent", "10": "demand", "12": "reject", "13": "threaten"}
     PROTEST_CODES = {"141", "142", "143", "144", "145"}
 
-    def _content_code(self, trig) -> str | None:
+    def _content_code(self, trig, depth: int = 0) -> str | None:
         """The code of what an appeal, demand, rejection, threat or protest is about: a purpose
         clause ("to demand reforms"), or the noun it names ("a call for peacekeeping forces",
         "demands for the release of prisoners")."""
@@ -854,6 +854,11 @@ class EventCoder:
                 continue
             pattern, _ = match_pattern(tok, self.index.candidates(pos, tok.lemma_.lower()), self.grammar)
             if pattern is not None and not pattern.negative and pattern.code[:2] not in ("01",):
+                if depth < 2 and pattern.code[:2] in ("02", "10") and pattern.code.endswith("0"):
+                    # "marched to demand the president's resignation": what the demand is for.
+                    inner = self._content_code(tok, depth + 1)
+                    if inner is not None and inner[:2] not in ("02", "10"):
+                        return inner
                 return pattern.code
         return None
 
@@ -870,7 +875,8 @@ class EventCoder:
         if family is not None:
             refined = self.books.cameo.family_code(family, content)
         else:
-            demand = self.books.cameo.family_code("demand", content)  # what the protest demands
+            # what the protest demands ("to demand his resignation" is coded as the demand itself)
+            demand = content if content[:2] == "10" else self.books.cameo.family_code("demand", content)
             refined = code + demand[-1] if demand[:3] == "104" and len(demand) == 4 else code
         if refined in self.books.cameo.codes and refined != code and refined[:2] == code[:2]:
             return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>content")

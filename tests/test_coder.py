@@ -304,3 +304,8 @@ def test_event_noun_in_an_uncoded_verbs_in_phrase_belongs_to_its_subject(code_te
 def test_target_of_an_event_noun_the_verb_takes_part_in(code_text):
     evs = code_text("Nigerian students took part in protests against the Ghanaian government.")
     assert [e["cameo_root"] for e in evs] == ["14"] and evs[0]["target_code"] == "GHAGOV"
+
+
+def test_protest_to_demand_a_resignation_is_a_protest_for_leadership_change(code_text):
+    evs = code_text("Thousands of Kenyan students marched through Nairobi to demand the resignation of the president.")
+    assert [e["cameo_code"] for e in evs] == ["1411"]
