@@ -498,6 +498,8 @@ class EventCoder:
             if pattern.negative:
                 consumed.update(o.i for o in _objects(tok))
                 continue
+            if pattern.code == "010" and any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
+                continue  # "..., officials said": an attribution, not a statement
             noun, npat = self._event_subject(tok, pattern) if not refused else (None, None)
             if noun is not None:
                 # One event: the attack, with the verb's victims as its targets.
@@ -506,7 +508,10 @@ class EventCoder:
                 consumed.add(noun.i)
             else:
                 events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
-            consumed.update(o.i for o in _objects(tok))
+            if pattern.code != "010":
+                # "announced a suspension of flights", "declared a ceasefire": what a plain
+                # statement names stays an event noun of its own.
+                consumed.update(o.i for o in _objects(tok))
         # A participle that continues a coded event ("shelled Juba, killing 12") adds nothing.
         # So does a purpose clause ("met X to discuss Y", "blocked roads to protest"): the main
         # verb is the event.
@@ -531,7 +536,7 @@ class EventCoder:
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
         # ... except what a statement says: "issued a statement condemning X".
-        statement_objects = {o.i for e in events if e.code[:2] == "01" for o in _objects(e.trigger)}
+        statement_objects = {o.i for e in events if e.code == "010" for o in _objects(e.trigger)}
         main = [e for e in events if not _in_background_clause(e.trigger) or (
             e.trigger.dep_ == "acl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in statement_objects)]
         if main:
@@ -602,7 +607,7 @@ class EventCoder:
             return None
         verb = tok.head.head
         pattern, _ = match_pattern(verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)
-        if pattern is None or pattern.negative or not pattern.code.startswith("01"):
+        if pattern is None or pattern.negative or pattern.code != "010":
             return None
         return subject_of(verb)
 

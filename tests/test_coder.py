@@ -309,3 +309,17 @@ def test_target_of_an_event_noun_the_verb_takes_part_in(code_text):
 def test_protest_to_demand_a_resignation_is_a_protest_for_leadership_change(code_text):
     evs = code_text("Thousands of Kenyan students marched through Nairobi to demand the resignation of the president.")
     assert [e["cameo_code"] for e in evs] == ["1411"]
+
+
+def test_trailing_attribution_is_not_a_statement(code_text):
+    assert code_text("Kenya reorganised its cabinet on Monday, Kenyan officials said.") == []
+
+
+def test_event_noun_a_statement_names_is_the_event(code_text):
+    evs = code_text("Uganda announced the expulsion of Kenyan diplomats.")
+    assert [e["cameo_root"] for e in evs] == ["16"] and evs[0]["source_code"].startswith("UGA")
+
+
+def test_clause_of_a_denied_charge_is_not_an_event(code_text):
+    evs = code_text("The Ugandan government denied claims by Kenya that Kampala was arming rebels.")
+    assert [e["cameo_root"] for e in evs] == ["01"]
