@@ -450,7 +450,11 @@ class EventCoder:
                 head = head.head
                 if head.lemma_.lower() in self.index.speech_lemmas:
                     subj = subject_of(head)
-                    return ctx.resolve(subj) if subj is not None else None
+                    if subj is None:
+                        return None
+                    # through the same rules as any source ("a group of Yoruba leaders")
+                    coded = [a for a in self._actors(subj, ctx, as_source=True) if a.code]
+                    return coded[0] if coded else ctx.resolve(subj)
             else:
                 break
         return None

@@ -323,3 +323,9 @@ def test_event_noun_a_statement_names_is_the_event(code_text):
 def test_clause_of_a_denied_charge_is_not_an_event(code_text):
     evs = code_text("The Ugandan government denied claims by Kenya that Kampala was arming rebels.")
     assert [e["cameo_root"] for e in evs] == ["01"]
+
+
+def test_speaker_behind_a_quantity_head_resolves_the_pronoun(code_text):
+    evs = code_text("A group of Igbo elders announced that they are willing to meet the Nigerian president.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
+    assert evs[0]["source_code"].startswith("NGA") and evs[0]["target_code"] == "NGAGOV"
