@@ -50,13 +50,14 @@ class Grammar:
     possible_aux: frozenset[str] = frozenset()
     ultimatum_mark: frozenset[str] = frozenset()
     condition_mark: frozenset[str] = frozenset()
+    announce: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
         return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
                    get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
-                   get("&CONDITION_MARK"))
+                   get("&CONDITION_MARK"), get("&ANNOUNCE"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -512,9 +513,9 @@ class EventCoder:
                 consumed.add(noun.i)
             else:
                 events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
-            if pattern.code != "010":
-                # "announced a suspension of flights", "declared a ceasefire": what a plain
-                # statement names stays an event noun of its own.
+            if pattern.code != "010" or tok.lemma_.lower() not in self.grammar.announce:
+                # "announced a suspension of flights", "declared a ceasefire": what an
+                # announcement names stays an event noun of its own.
                 consumed.update(o.i for o in _objects(tok))
         # A participle that continues a coded event ("shelled Juba, killing 12") adds nothing.
         # So does a purpose clause ("met X to discuss Y", "blocked roads to protest"): the main
@@ -525,6 +526,8 @@ class EventCoder:
         for pos, tok in triggers:
             if pos != "noun" or tok.i in consumed or tok.dep_ == "compound":
                 continue  # "aid agencies", "ceasefire violations": a modifier is not an event
+            if self._topic_of_event_noun(tok):
+                continue
             pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
             if pattern is None or pattern.negative:
                 continue
@@ -705,6 +708,15 @@ class EventCoder:
             targets = outcome_targets or verb_targets
         return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets,
                            unknown_source=outcome_targets is not None)
+
+    def _topic_of_event_noun(self, tok) -> bool:
+        """"talks on a troop pullback", "a protest against the government's refusal", "calls for
+        a ceasefire": an event noun that is what another event noun is about is no event itself."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in TOPIC_PREPS:
+            return False
+        holder = prep.head
+        return holder.pos_ == "NOUN" and bool(self.index.candidates("noun", holder.lemma_.lower()))
 
     def _event_subject(self, tok, pattern: Pattern):
         """The subject of a verb of harm when it is itself a violent event noun ("an air strike
@@ -948,6 +960,7 @@ BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "b
                     "where", "although", "though", "whereas", "once"}
 
 
+TOPIC_PREPS = {"of", "on", "over", "about", "against", "for", "concerning", "regarding"}
 BACKGROUND_PREPS = {"despite", "after", "following", "amid", "amidst", "before", "since", "ahead"}
 
 

@@ -329,3 +329,13 @@ def test_speaker_behind_a_quantity_head_resolves_the_pronoun(code_text):
     evs = code_text("A group of Igbo elders announced that they are willing to meet the Nigerian president.")
     assert [e["cameo_root"] for e in evs] == ["03"]
     assert evs[0]["source_code"].startswith("NGA") and evs[0]["target_code"] == "NGAGOV"
+
+
+def test_event_noun_that_talks_are_about_is_no_event(code_text):
+    evs = code_text("Uganda and Kenya resumed talks on Kenya's withdrawal of troops from Uganda.")
+    assert {e["cameo_root"] for e in evs} == {"04"}
+
+
+def test_event_noun_object_of_insist_is_not_the_speakers_event(code_text):
+    evs = code_text("Peru insisted violence there reflected old ethnic tensions.")
+    assert [e["cameo_root"] for e in evs] == ["01"]
