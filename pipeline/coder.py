@@ -327,12 +327,15 @@ class EventCoder:
             if listed:
                 out.extend(listed)
                 continue
+            inner = self._collective_member(t)
+            if inner is not None:
+                # "Thousands of Iraqi Kurds", "a group of Liberians", "scores of Sierra Leonean
+                # and Liberian refugees": the actors are what the quantity counts.
+                counted = [x for x in self._actors(inner, ctx, speaker, as_source) if x.code]
+                if counted:
+                    out.extend(counted)
+                    continue
             a = ctx.resolve(t, as_source)
-            if (a is None or a.code is None) and (inner := self._collective_member(t)) is not None:
-                # "Thousands of Iraqi Kurds", "a group of Liberians", "300 of the rebels": the
-                # actor is what the quantity counts.
-                out.extend(self._actors(inner, ctx, speaker, as_source))
-                continue
             if a is not None:
                 split = self._split_conjoined_nationalities(t, a, ctx)
                 out.extend(self._split_conjoined_of(t, a, ctx) if len(split) == 1 else split)
@@ -839,7 +842,7 @@ class EventCoder:
             for t in targets:
                 if t is not None and s.code and t.code == s.code and (t.start, t.end) == (s.start, s.end):
                     continue
-                key = (s.start, t.start if t else None)
+                key = (s.start, s.code, t.start if t else None, t.code if t else None)
                 if key in seen:
                     continue
                 seen.add(key)

@@ -339,3 +339,8 @@ def test_event_noun_that_talks_are_about_is_no_event(code_text):
 def test_event_noun_object_of_insist_is_not_the_speakers_event(code_text):
     evs = code_text("Peru insisted violence there reflected old ethnic tensions.")
     assert [e["cameo_root"] for e in evs] == ["01"]
+
+
+def test_quantity_of_two_nationalities_gives_one_target_each(code_text):
+    evs = code_text("Ugandan soldiers have tortured scores of Rwandan and Burundian refugees.")
+    assert sorted(e["target_code"][:3] for e in evs) == ["BDI", "RWA"]
