@@ -509,9 +509,16 @@ class EventCoder:
             if pattern.code == "010" and any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
                 continue  # "..., officials said": an attribution, not a statement
             noun, npat = self._event_subject(tok, pattern) if not refused else (None, None)
+            passive_victims = None
+            if noun is None and not refused:
+                noun, npat = self._harm_in_attack(tok, pattern)
+                if noun is not None:
+                    subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+                    passive_victims = [a for a in self._actors(subj, ctx) if a.code] if subj is not None else []
             if noun is not None:
                 # One event: the attack, with the verb's victims as its targets.
-                victims = [a for a in self._target_candidates(tok, pattern, ctx) if a.code]
+                victims = passive_victims if passive_victims is not None else [
+                    a for a in self._target_candidates(tok, pattern, ctx) if a.code]
                 events.extend(self._noun_events(noun, npat, ctx, outcome_targets=victims))
                 consumed.add(noun.i)
             else:
@@ -727,12 +734,28 @@ class EventCoder:
         if int(pattern.code[:2]) < 18 or is_passive(tok):
             return None, None
         subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-        if subj is None or subj.pos_ != "NOUN":
-            return None, None
-        npat, _ = match_pattern(subj, self.index.candidates("noun", subj.lemma_.lower()), self.grammar)
+        npat = self._violent_noun(subj)
+        return (subj, npat) if npat is not None else (None, None)
+
+    def _violent_noun(self, tok) -> Pattern | None:
+        if tok is None or tok.pos_ != "NOUN":
+            return None
+        npat, _ = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
         if npat is None or npat.negative or int(npat.code[:2]) < 18:
+            return None
+        return npat
+
+    def _harm_in_attack(self, tok, pattern: Pattern):
+        """"A policeman was killed in an attack by rebels": an agentless passive of harm inside
+        a violent event noun is that event, its victims the targets."""
+        if int(pattern.code[:2]) < 18 or not is_passive(tok) or agent_of(tok) is not None:
             return None, None
-        return subj, npat
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during"):
+                for g in c.children:
+                    if g.dep_ == "pobj" and (npat := self._violent_noun(g)) is not None:
+                        return g, npat
+        return None, None
 
     def _modal_event(self, tok, ctx):
         """'threatened to impose sanctions', 'called on X to withdraw', 'refused to meet'."""

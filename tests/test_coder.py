@@ -344,3 +344,9 @@ def test_event_noun_object_of_insist_is_not_the_speakers_event(code_text):
 def test_quantity_of_two_nationalities_gives_one_target_each(code_text):
     evs = code_text("Ugandan soldiers have tortured scores of Rwandan and Burundian refugees.")
     assert sorted(e["target_code"][:3] for e in evs) == ["BDI", "RWA"]
+
+
+def test_victims_killed_in_an_attack_by_x_are_the_targets_of_xs_attack(code_text):
+    evs = code_text("Two Kenyan policemen were killed in an attack by Somali militants near Mandera.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "19"
+    assert evs[0]["source_code"].startswith("SOM") and evs[0]["target_code"].startswith("KEN")
