@@ -51,13 +51,15 @@ class Grammar:
     ultimatum_mark: frozenset[str] = frozenset()
     condition_mark: frozenset[str] = frozenset()
     announce: frozenset[str] = frozenset()
+    participation: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
         return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
                    get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
-                   get("&CONDITION_MARK"), get("&ANNOUNCE"))
+                   get("&CONDITION_MARK"), get("&ANNOUNCE"),
+                   get("&PARTICIPATION"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -492,6 +494,8 @@ class EventCoder:
         for pos, tok in triggers:
             if pos != "verb" or tok.i in embedded_done:
                 continue
+            if self._participation(tok) is not None:
+                continue  # "were engaged in ethnic cleansing": the noun is the event
             pattern, used = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()), self.grammar)
             if pattern is None:
                 continue
@@ -692,15 +696,16 @@ class EventCoder:
         if tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
             verb = tok.head
         elif tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
-            # "engaged the peacekeepers in a firefight", "joined in the protests": the verb's
-            # subject acts, when the verb is no event of its own.
+            # "engaged the peacekeepers in a firefight", "joined in the protests", "were involved
+            # in clashes": the verb's subject acts, when the verb is no event of its own.
             verb = tok.head.head
-            if is_passive(verb) or match_pattern(verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]:
+            if self._participation(verb) is None and (is_passive(verb) or match_pattern(
+                    verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]):
                 verb = None
         verb_targets: list[Actor] = []
         if not sources and verb is not None:
             if not is_negated(verb):
-                subj = subject_of(verb)
+                subj = self._participation(verb) or subject_of(verb)
                 sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True) if subj is not None else []
                 verb_targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
                 if tok.dep_ != "pobj":
@@ -718,6 +723,14 @@ class EventCoder:
             targets = outcome_targets or verb_targets
         return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets,
                            unknown_source=outcome_targets is not None)
+
+    def _participation(self, tok):
+        """The subject of "X were engaged / involved in <event noun>" (a stative passive)."""
+        if tok.lemma_.lower() not in self.grammar.participation or not is_passive(tok) or agent_of(tok) is not None:
+            return None
+        if not any(c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pobj" for g in c.children) for c in tok.children):
+            return None
+        return next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
 
     def _topic_of_event_noun(self, tok) -> bool:
         """"talks on a troop pullback", "a protest against the government's refusal", "calls for

@@ -350,3 +350,13 @@ def test_victims_killed_in_an_attack_by_x_are_the_targets_of_xs_attack(code_text
     evs = code_text("Two Kenyan policemen were killed in an attack by Somali militants near Mandera.")
     assert len(evs) == 1 and evs[0]["cameo_root"] == "19"
     assert evs[0]["source_code"].startswith("SOM") and evs[0]["target_code"].startswith("KEN")
+
+
+@pytest.mark.parametrize("text, root, source, target", [
+    ("Ugandan troops were engaged in ethnic cleansing against the Acholi population.", "20", "UGA", "UGA"),
+    ("Kenyan police were involved in clashes with Somali militants in Mandera.", "19", "KEN", "SOM"),
+])
+def test_engaged_or_involved_in_an_event_noun_makes_the_subject_its_source(code_text, text, root, source, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root]
+    assert evs[0]["source_code"].startswith(source) and evs[0]["target_code"].startswith(target)
