@@ -360,3 +360,9 @@ def test_engaged_or_involved_in_an_event_noun_makes_the_subject_its_source(code_
     evs = code_text(text)
     assert [e["cameo_root"] for e in evs] == [root]
     assert evs[0]["source_code"].startswith(source) and evs[0]["target_code"].startswith(target)
+
+
+def test_decided_to_act_is_the_act_not_an_intent(code_text):
+    evs = code_text("The Kenyan cabinet decided to expel the Ugandan ambassador.")
+    assert [e["cameo_root"] for e in evs] == ["16"]
+    assert evs[0]["source_code"] == "KENGOV" and evs[0]["target_code"] == "UGAGOV"
