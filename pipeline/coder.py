@@ -52,6 +52,7 @@ class Grammar:
     condition_mark: frozenset[str] = frozenset()
     announce: frozenset[str] = frozenset()
     participation: frozenset[str] = frozenset()
+    plan_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -59,7 +60,7 @@ class Grammar:
         return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
                    get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
                    get("&CONDITION_MARK"), get("&ANNOUNCE"),
-                   get("&PARTICIPATION"))
+                   get("&PARTICIPATION"), get("&PLAN_VERBS"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -836,6 +837,10 @@ class EventCoder:
         if negated_inner and family in ("intent", "appeal", "demand"):
             # "vowed not to attack" is not an intent to attack; leave it uncoded.
             return [], {xcomp.i}, {o.i for o in _objects(xcomp)}
+        if embedded is None and tok.lemma_.lower() in self.grammar.plan_verbs:
+            # "prepared to attend the Games", "plans to build a school": a plan is an intent
+            # only for an act the codebook knows.
+            return [], claimed, set()
         code = self.books.cameo.family_code(family, embedded.code if embedded else None)
         pid = f"modal.{family}.{tok.lemma_.lower()}" + (f">{embedded.pattern_id}" if embedded else "")
         subj = (subject_of(tok) or self._statement_author(tok)) if not is_passive(tok) else agent_of(tok)

@@ -366,3 +366,9 @@ def test_decided_to_act_is_the_act_not_an_intent(code_text):
     evs = code_text("The Kenyan cabinet decided to expel the Ugandan ambassador.")
     assert [e["cameo_root"] for e in evs] == ["16"]
     assert evs[0]["source_code"] == "KENGOV" and evs[0]["target_code"] == "UGAGOV"
+
+
+def test_plan_to_do_something_uncoded_is_no_event(code_text):
+    assert code_text("The Kenyan president intends to renovate the palace.") == []
+    evs = code_text("The Kenyan president plans to visit Uganda next month.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
