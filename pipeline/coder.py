@@ -53,6 +53,7 @@ class Grammar:
     announce: frozenset[str] = frozenset()
     participation: frozenset[str] = frozenset()
     plan_verbs: frozenset[str] = frozenset()
+    halt_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -60,7 +61,8 @@ class Grammar:
         return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
                    get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
                    get("&CONDITION_MARK"), get("&ANNOUNCE"),
-                   get("&PARTICIPATION"), get("&PLAN_VERBS"))
+                   get("&PARTICIPATION"), get("&PLAN_VERBS"),
+                   get("&HALT_VERBS"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -543,6 +545,8 @@ class EventCoder:
                 continue  # "aid agencies", "ceasefire violations": a modifier is not an event
             if self._topic_of_event_noun(tok):
                 continue
+            if tok.dep_ in ("dobj", "obj", "nsubjpass") and tok.head.lemma_.lower() in self.grammar.halt_verbs:
+                continue  # "prevented the demonstration", "would prohibit all aid": did not happen
             pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
             if pattern is None or pattern.negative:
                 continue

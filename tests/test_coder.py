@@ -372,3 +372,8 @@ def test_plan_to_do_something_uncoded_is_no_event(code_text):
     assert code_text("The Kenyan president intends to renovate the palace.") == []
     evs = code_text("The Kenyan president plans to visit Uganda next month.")
     assert [e["cameo_root"] for e in evs] == ["03"]
+
+
+def test_prevented_event_noun_did_not_happen(code_text):
+    evs = code_text("Kenyan police prevented a demonstration by Ugandan students in Nairobi.")
+    assert all(e["cameo_root"] != "14" for e in evs)
