@@ -983,7 +983,19 @@ class EventCoder:
             speaker = self._speaker(tok.head, ctx)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(inner, None, ctx)
-            out.extend(self._pairs(tok, "030", f"ready.intent.{tok.lemma_.lower()}", sources, targets))
+            code, pid = "030", f"ready.intent.{tok.lemma_.lower()}"
+            # "willing to send equipment to help defend X": what the uncoded act is for is what
+            # is intended; it is not an event of its own.
+            scope = {t.i for t in inner.subtree}
+            within = [e for e in out if e.trigger.i in scope and e.code != "010"]
+            if within:
+                code = self.books.cameo.family_code("intent", within[0].code)
+                pid = f"{pid}>{within[0].pattern_id}"
+                if not any(t.code for t in targets):
+                    targets = [e.target for e in within if e.target is not None]
+                drop = {id(e) for e in within}
+                out = [e for e in out if id(e) not in drop]
+            out.extend(self._pairs(tok, code, pid, sources, targets))
         return out
 
     @staticmethod

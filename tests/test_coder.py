@@ -377,3 +377,9 @@ def test_plan_to_do_something_uncoded_is_no_event(code_text):
 def test_prevented_event_noun_did_not_happen(code_text):
     evs = code_text("Kenyan police prevented a demonstration by Ugandan students in Nairobi.")
     assert all(e["cameo_root"] != "14" for e in evs)
+
+
+def test_what_a_ready_actor_would_do_it_for_is_the_intent(code_text):
+    evs = code_text("Norway is willing to send equipment to help defend Kenya if it is attacked.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
+    assert evs[0]["source_code"] == "NOR" and evs[0]["target_code"] == "KEN"
