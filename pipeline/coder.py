@@ -726,7 +726,11 @@ class EventCoder:
                         break
         if not targets:
             targets = outcome_targets or verb_targets
-        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets,
+        reciprocal = self.grammar.is_reciprocal(pattern.code)
+        if reciprocal and len({s.country for s in sources if s.code}) >= 2 and all(
+                t.country in {s.country for s in sources} for t in targets if t is not None and t.code):
+            targets = []  # "Israel and Lebanon renewed negotiations on an Israeli pullback"
+        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets, reciprocal=reciprocal,
                            unknown_source=outcome_targets is not None)
 
     def _participation(self, tok):
@@ -744,6 +748,10 @@ class EventCoder:
         if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in TOPIC_PREPS:
             return False
         holder = prep.head
+        if holder.pos_ == "VERB":
+            # "renewed negotiations today on a pullback": the phrase hangs on the verb but is
+            # about its object.
+            holder = next((c for c in holder.children if c.dep_ in ("dobj", "obj")), holder)
         return holder.pos_ == "NOUN" and bool(self.index.candidates("noun", holder.lemma_.lower()))
 
     def _event_subject(self, tok, pattern: Pattern):

@@ -383,3 +383,9 @@ def test_what_a_ready_actor_would_do_it_for_is_the_intent(code_text):
     evs = code_text("Norway is willing to send equipment to help defend Kenya if it is attacked.")
     assert [e["cameo_root"] for e in evs] == ["03"]
     assert evs[0]["source_code"] == "NOR" and evs[0]["target_code"] == "KEN"
+
+
+def test_negotiations_between_two_countries_about_their_own_troops(code_text):
+    evs = code_text("Kenya and Uganda renewed negotiations yesterday on a Ugandan troop withdrawal from Kenya.")
+    pairs = sorted((e["cameo_root"], e["source_code"][:3], (e["target_code"] or "")[:3]) for e in evs)
+    assert pairs == [("04", "KEN", "UGA"), ("04", "UGA", "KEN")]
