@@ -813,7 +813,11 @@ class EventCoder:
         if dobj is None and xcomp.dep_ == "ccomp":
             dobj = next((c for c in xcomp.children if c.dep_ == "nsubj"), None)
         for fam, prep in rows:
-            if prep:
+            if prep == "+obj":
+                # "wants Germany to pay": only with someone to do it ("wants to pay" is no appeal)
+                if dobj is not None:
+                    family, addressee = fam, dobj
+            elif prep:
                 for word, pobj, direct in preps:
                     if word == prep and direct:
                         family, addressee = fam, pobj

@@ -389,3 +389,12 @@ def test_negotiations_between_two_countries_about_their_own_troops(code_text):
     evs = code_text("Kenya and Uganda renewed negotiations yesterday on a Ugandan troop withdrawal from Kenya.")
     pairs = sorted((e["cameo_root"], e["source_code"][:3], (e["target_code"] or "")[:3]) for e in evs)
     assert pairs == [("04", "KEN", "UGA"), ("04", "UGA", "KEN")]
+
+
+@pytest.mark.parametrize("text, root, target", [
+    ("The Kenyan president wants Uganda to pay compensation to the families of the victims.", "02", "UGA"),
+    ("The Kenyan president wants to visit Uganda.", "03", "UGA"),
+])
+def test_wanting_someone_to_act_is_an_appeal_wanting_to_act_an_intent(code_text, text, root, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root] and evs[0]["target_code"] == target
