@@ -18,7 +18,8 @@ from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatche
                              resolve_phrase)
 from pipeline.codebook.loader import ANY, Codebooks, Pattern
 
-TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of")
+TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of",
+                "between", "among")
 SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "note", "stress", "warn", "report"}
 NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}

@@ -398,3 +398,8 @@ def test_negotiations_between_two_countries_about_their_own_troops(code_text):
 def test_wanting_someone_to_act_is_an_appeal_wanting_to_act_an_intent(code_text, text, root, target):
     evs = code_text(text)
     assert [e["cameo_root"] for e in evs] == [root] and evs[0]["target_code"] == target
+
+
+def test_mediation_between_two_parties_targets_each(code_text):
+    evs = code_text("Ghana mediated talks between the Ivorian government and Ivorian rebels in Accra.")
+    assert sorted(e["target_code"] for e in evs) == ["CIVGOV", "CIVREB"]
