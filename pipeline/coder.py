@@ -514,7 +514,7 @@ class EventCoder:
             if pattern.negative:
                 consumed.update(o.i for o in _objects(tok))
                 continue
-            if pattern.code == "010" and any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
+            if pattern.code == "010" and _attribution(tok):
                 continue  # "..., officials said": an attribution, not a statement
             noun, npat = self._event_subject(tok, pattern) if not refused else (None, None)
             passive_victims = None
@@ -709,6 +709,8 @@ class EventCoder:
                     verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]):
                 verb = None
         verb_targets: list[Actor] = []
+        if verb is not None and _in_background_clause(verb):
+            verb = None  # "peacekeepers, who are deployed to oversee a ceasefire": a description
         if not sources and verb is not None:
             if not is_negated(verb):
                 subj = self._participation(verb) or subject_of(verb)
@@ -1033,7 +1035,7 @@ BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "b
                     "where", "although", "though", "whereas", "once"}
 
 
-TOPIC_PREPS = {"of", "on", "over", "about", "against", "for", "concerning", "regarding"}
+TOPIC_PREPS = {"of", "on", "over", "about", "against", "for", "concerning", "regarding", "into"}
 BACKGROUND_PREPS = {"despite", "after", "following", "amid", "amidst", "before", "since", "ahead"}
 
 
@@ -1051,6 +1053,17 @@ def _in_background_clause(tok) -> bool:
             return False
         node = node.head
     return False
+
+
+def _attribution(tok) -> bool:
+    """A speech verb that follows what it reports ("X did Y, officials said")."""
+    if any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
+        return True
+    if any(c.dep_ in ("ccomp", "dobj", "obj") and c.i > tok.i for c in tok.children):
+        return False
+    doc = tok.doc
+    return any(c.dep_ == "nsubj" and c.left_edge.i > tok.sent.start and doc[c.left_edge.i - 1].text == ","
+               for c in tok.children)
 
 
 def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:

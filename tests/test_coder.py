@@ -403,3 +403,22 @@ def test_wanting_someone_to_act_is_an_appeal_wanting_to_act_an_intent(code_text,
 def test_mediation_between_two_parties_targets_each(code_text):
     evs = code_text("Ghana mediated talks between Togo and Benin in Accra.")
     assert sorted(e["target_code"] for e in evs) == ["BEN", "TGO"]
+
+
+def test_trailing_attribution_after_a_comma_is_not_a_statement(code_text):
+    assert code_text("Kenyan youths resorted to burning tyres in Nairobi, officials said on Monday.") == []
+
+
+def test_event_noun_in_a_descriptive_clause_borrows_no_source(code_text):
+    text = "Kenyan peacekeepers, who are deployed in the region to oversee a ceasefire between Somalia and Ethiopia, arrived yesterday."
+    assert all(e["cameo_root"] != "08" for e in code_text(text))
+
+
+def test_what_an_inquiry_is_into_is_a_topic(code_text):
+    evs = code_text("The Kenyan commission completed its inquiry into accusations by Uganda against Kenya.")
+    assert all(e["cameo_root"] != "11" for e in evs)
+
+
+def test_violence_to_be_forestalled_did_not_happen(code_text):
+    evs = code_text("Kenyan troops remained on alert in Mandera to forestall more violence by Somali militants.")
+    assert all(e["cameo_root"] != "18" for e in evs)
