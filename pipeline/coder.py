@@ -55,6 +55,10 @@ class Grammar:
     participation: frozenset[str] = frozenset()
     plan_verbs: frozenset[str] = frozenset()
     halt_verbs: frozenset[str] = frozenset()
+    issue_leadership: frozenset[str] = frozenset()
+    issue_regime: frozenset[str] = frozenset()
+    issue_rights: frozenset[str] = frozenset()
+    issue_policy: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -63,7 +67,8 @@ class Grammar:
                    get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
                    get("&CONDITION_MARK"), get("&ANNOUNCE"),
                    get("&PARTICIPATION"), get("&PLAN_VERBS"),
-                   get("&HALT_VERBS"))
+                   get("&HALT_VERBS"), get("&ISSUE_LEADERSHIP"), get("&ISSUE_REGIME"), get("&ISSUE_RIGHTS"),
+                   get("&ISSUE_POLICY"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -559,6 +564,7 @@ class EventCoder:
         coded |= {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
+        events = [self._refine_issue(e) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
@@ -964,6 +970,30 @@ class EventCoder:
             refined = code + demand[-1] if demand[:3] == "104" and len(demand) == 4 else code
         if refined in self.books.cameo.codes and refined != code and refined[:2] == code[:2]:
             return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>content")
+        return ev
+
+    ISSUE_CODES = {"024", "034", "104", "123", "141", "142", "143", "144", "145"}
+
+    def _refine_issue(self, ev: CodedEvent) -> CodedEvent:
+        """Protests, and appeals/demands/intents/rejections about political reform, take their
+        fourth digit from the issue named in the clause: leadership (1), policy (2), rights (3),
+        institutions or regime (4). "blocked roads demanding the president's resignation": 1441."""
+        if ev.code not in self.ISSUE_CODES:
+            return ev
+        trig = ev.trigger
+        subject = {t.i for c in trig.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+        words = set()
+        for t in trig.subtree:
+            if t.i not in subject and t.i != trig.i:
+                words.add(t.lemma_.lower())
+                words.add(t.lower_)
+        g = self.grammar
+        for digit, issue in (("1", g.issue_leadership), ("4", g.issue_regime), ("3", g.issue_rights), ("2", g.issue_policy)):
+            if words & issue:
+                refined = ev.code + digit
+                if refined in self.books.cameo.codes:
+                    return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>issue")
+                break
         return ev
 
     def _statement_as_demand(self, ev: CodedEvent, ctx, coded: frozenset[int] | set[int] = frozenset()) -> CodedEvent:

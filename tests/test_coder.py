@@ -422,3 +422,12 @@ def test_what_an_inquiry_is_into_is_a_topic(code_text):
 def test_violence_to_be_forestalled_did_not_happen(code_text):
     evs = code_text("Kenyan troops remained on alert in Mandera to forestall more violence by Somali militants.")
     assert all(e["cameo_root"] != "18" for e in evs)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Kenyan students blocked roads in Nairobi demanding the resignation of the president.", "1441"),
+    ("Ugandan workers went on strike against the new tax law.", "1432"),
+    ("Kenyan protesters rioted in Nairobi to demand democratic reforms.", "1454"),
+])
+def test_protest_takes_the_issue_digit(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
