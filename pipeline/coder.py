@@ -59,6 +59,8 @@ class Grammar:
     issue_regime: frozenset[str] = frozenset()
     issue_rights: frozenset[str] = frozenset()
     issue_policy: frozenset[str] = frozenset()
+    optimistic: frozenset[str] = frozenset()
+    pessimistic: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -68,7 +70,7 @@ class Grammar:
                    get("&CONDITION_MARK"), get("&ANNOUNCE"),
                    get("&PARTICIPATION"), get("&PLAN_VERBS"),
                    get("&HALT_VERBS"), get("&ISSUE_LEADERSHIP"), get("&ISSUE_REGIME"), get("&ISSUE_RIGHTS"),
-                   get("&ISSUE_POLICY"))
+                   get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -565,6 +567,7 @@ class EventCoder:
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
         events = [self._refine_issue(e) for e in events]
+        events = [self._statement_mood(e) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
@@ -972,6 +975,20 @@ class EventCoder:
             return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>content")
         return ev
 
+    def _statement_mood(self, ev: CodedEvent) -> CodedEvent:
+        """"said he was skeptical" is a pessimistic comment (012), "said he was confident" an
+        optimistic one (013)."""
+        if ev.code != "010":
+            return ev
+        content = next((c for c in ev.trigger.children if c.dep_ == "ccomp"), None)
+        if content is None or is_negated(content):
+            return ev
+        words = {content.lemma_.lower()} | {c.lemma_.lower() for c in content.children if c.dep_ in ("acomp", "attr")}
+        for code, mood in (("013", self.grammar.optimistic), ("012", self.grammar.pessimistic)):
+            if words & mood:
+                return dataclasses.replace(ev, code=code, pattern_id=f"{ev.pattern_id}>mood")
+        return ev
+
     ISSUE_CODES = {"024", "034", "104", "123", "141", "142", "143", "144", "145"}
 
     def _refine_issue(self, ev: CodedEvent) -> CodedEvent:
@@ -1077,6 +1094,8 @@ def _in_background_clause(tok) -> bool:
             return True
         if node.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARKS for c in node.children):
             return True
+        if node.dep_ == "ccomp" and node.head.pos_ == "ADJ":
+            return True  # "confident that Uganda would sign": a belief, not an event
         if node.dep_ in ("pobj", "pcomp") and node.head.lower_ in BACKGROUND_PREPS:
             return True  # "despite warnings by X", "after clashes with Y", "amid protests"
         if node.head is node:

@@ -431,3 +431,11 @@ def test_violence_to_be_forestalled_did_not_happen(code_text):
 ])
 def test_protest_takes_the_issue_digit(code_text, text, code):
     assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The Kenyan president said he was confident that Uganda would sign the treaty.", "013"),
+    ("The Kenyan president said on Monday he was skeptical about the talks.", "012"),
+])
+def test_statement_of_confidence_or_doubt_and_its_belief(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
