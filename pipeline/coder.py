@@ -764,6 +764,8 @@ class EventCoder:
             # "renewed negotiations today on a pullback": the phrase hangs on the verb but is
             # about its object.
             holder = next((c for c in holder.children if c.dep_ in ("dobj", "obj")), holder)
+        if holder.lemma_.lower() in self.grammar.partitive:
+            return False  # "a round of talks", "a barrage of rockets": the measure is no topic
         return holder.pos_ == "NOUN" and bool(self.index.candidates("noun", holder.lemma_.lower()))
 
     def _event_subject(self, tok, pattern: Pattern):
