@@ -230,6 +230,8 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
 def is_negated(tok) -> bool:
     if any(c.dep_ == "neg" or c.lower_ in NEGATIONS and c.dep_ in ("neg", "advmod", "det") for c in tok.children):
         return True
+    if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in tok.children):
+        return True  # "no longer supports"
     head = tok.head
     if tok.dep_ == "xcomp" and head.lemma_.lower() in FAILURE_HEADS:
         return True

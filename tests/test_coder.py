@@ -444,3 +444,7 @@ def test_statement_of_confidence_or_doubt_and_its_belief(code_text, text, code):
 def test_event_noun_measured_by_a_partitive_is_no_topic(code_text):
     evs = code_text("A fresh round of attacks by Somali militants hit Kenyan border towns on Monday.")
     assert [e["cameo_root"] for e in evs] == ["19"] and evs[0]["source_code"].startswith("SOM")
+
+
+def test_no_longer_negates(code_text):
+    assert code_text("Kenya no longer supports the Ugandan peace plan.") == []
