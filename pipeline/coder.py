@@ -471,6 +471,11 @@ class EventCoder:
                     subj = subject_of(head)
                     if subj is None:
                         return None
+                    if subj.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
+                        # "X said he told Y that ...": the pronoun is the outer speaker
+                        outer = self._speaker(head, ctx)
+                        if outer is not None:
+                            return outer
                     # through the same rules as any source ("a group of Yoruba leaders")
                     coded = [a for a in self._actors(subj, ctx, as_source=True) if a.code]
                     return coded[0] if coded else ctx.resolve(subj)

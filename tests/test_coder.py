@@ -448,3 +448,9 @@ def test_event_noun_measured_by_a_partitive_is_no_topic(code_text):
 
 def test_no_longer_negates(code_text):
     assert code_text("Kenya no longer supports the Ugandan peace plan.") == []
+
+
+def test_pronoun_speaker_of_nested_speech_is_the_outer_speaker(code_text):
+    evs = code_text("The Kenyan president said that he told the Ugandan leader that Uganda must release the prisoners.")
+    assert [e["cameo_root"] for e in evs] == ["10"]
+    assert evs[0]["source_code"] == "KENGOV" and evs[0]["target_code"] == "UGA"
