@@ -18,7 +18,8 @@ from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatche
                              resolve_phrase)
 from pipeline.codebook.loader import ANY, Codebooks, Pattern
 
-TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of")
+TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of",
+                "between", "among")
 SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "note", "stress", "warn", "report"}
 NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
@@ -46,12 +47,30 @@ class Grammar:
     reciprocal: frozenset[str] = frozenset()
     obligation_aux: frozenset[str] = frozenset()
     obligation_head: frozenset[str] = frozenset()
+    collective: frozenset[str] = frozenset()
+    possible_aux: frozenset[str] = frozenset()
+    ultimatum_mark: frozenset[str] = frozenset()
+    condition_mark: frozenset[str] = frozenset()
+    announce: frozenset[str] = frozenset()
+    participation: frozenset[str] = frozenset()
+    plan_verbs: frozenset[str] = frozenset()
+    halt_verbs: frozenset[str] = frozenset()
+    issue_leadership: frozenset[str] = frozenset()
+    issue_regime: frozenset[str] = frozenset()
+    issue_rights: frozenset[str] = frozenset()
+    issue_policy: frozenset[str] = frozenset()
+    optimistic: frozenset[str] = frozenset()
+    pessimistic: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
         return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
-                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"))
+                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
+                   get("&CONDITION_MARK"), get("&ANNOUNCE"),
+                   get("&PARTICIPATION"), get("&PLAN_VERBS"),
+                   get("&HALT_VERBS"), get("&ISSUE_LEADERSHIP"), get("&ISSUE_REGIME"), get("&ISSUE_RIGHTS"),
+                   get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -66,6 +85,10 @@ class PatternIndex:
         for p in books.cameo.patterns:
             self.by_lemma.setdefault((p.pos, p.lemma), []).append(p)
         self.modal_verbs = books.cameo.modal_verbs
+        # Verbs of saying: the fixed list plus every verb whose plain pattern is a statement (010).
+        self.speech_lemmas = frozenset(SPEECH_LEMMAS) | frozenset(
+            p.lemma for p in books.cameo.patterns
+            if p.pos == "verb" and p.code == "010" and not p.negative and p.object is None and not p.prep and not p.particle)
 
     def candidates(self, pos: str, lemma: str) -> list[Pattern]:
         return self.by_lemma.get((pos, lemma), [])
@@ -207,6 +230,8 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
 def is_negated(tok) -> bool:
     if any(c.dep_ == "neg" or c.lower_ in NEGATIONS and c.dep_ in ("neg", "advmod", "det") for c in tok.children):
         return True
+    if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in tok.children):
+        return True  # "no longer supports"
     head = tok.head
     if tok.dep_ == "xcomp" and head.lemma_.lower() in FAILURE_HEADS:
         return True
@@ -231,7 +256,8 @@ def subject_of(tok):
             return subj
         if tok.dep_ == "relcl":
             return tok.head
-        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head is not tok:
+            # "acomp": "they are willing to forgive X": the subject of the copula.
             # "X is expected to hold talks": the raised subject of a passive head.
             deps = ("nsubj", "csubj", "expl", "nsubjpass") if tok.dep_ == "xcomp" else deps
             tok = tok.head
@@ -279,7 +305,16 @@ class ArticleContext:
 
 
 def _expand(tok):
-    return [tok, *tok.conjuncts] if tok is not None else []
+    if tok is None:
+        return []
+    out = [tok, *tok.conjuncts]
+    if tok.pos_ == "PROPN":
+        # "Saudi Arabia, Bahrain, the Emirates and Egypt": the parser makes the second name an
+        # apposition heading the rest of the list.
+        for c in tok.children:
+            if c.dep_ in ("appos", "npadvmod") and c.pos_ == "PROPN" and c.conjuncts:
+                out.extend([c, *c.conjuncts])
+    return out
 
 
 class EventCoder:
@@ -307,15 +342,35 @@ class EventCoder:
             if listed:
                 out.extend(listed)
                 continue
+            inner = self._collective_member(t)
+            if inner is not None:
+                # "Thousands of Iraqi Kurds", "a group of Liberians", "scores of Sierra Leonean
+                # and Liberian refugees": the actors are what the quantity counts.
+                counted = [x for x in self._actors(inner, ctx, speaker, as_source) if x.code]
+                if counted:
+                    out.extend(counted)
+                    continue
             a = ctx.resolve(t, as_source)
             if a is not None:
-                out.extend(self._split_conjoined_nationalities(t, a, ctx))
+                split = self._split_conjoined_nationalities(t, a, ctx)
+                out.extend(self._split_conjoined_of(t, a, ctx) if len(split) == 1 else split)
             elif t.pos_ == "NOUN" and self.index.candidates("noun", t.lemma_.lower()):
                 # "the regime's attacks", "strikes by the regime": the actor behind an event noun.
                 inner = agent_of(t) or next((c for c in t.children if c.dep_ == "poss"), None)
                 if inner is not None and inner is not t:
                     out.extend(self._actors(inner, ctx, speaker, as_source))
         return out
+
+    def _collective_member(self, tok):
+        """The 'of' object of a quantity or collective head ("dozens of journalists"), else None."""
+        if tok.pos_ != "NUM" and tok.lemma_.lower() not in self.grammar.collective:
+            return None
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
 
     @staticmethod
     def _split_conjoined_nationalities(head, actor: Actor, ctx) -> list[Actor]:
@@ -334,6 +389,32 @@ class EventCoder:
         from pipeline.actors import compose_code
 
         return [dataclasses.replace(actor, country=c, code=compose_code(c, actor.agent)) for c in countries]
+
+    @staticmethod
+    def _split_conjoined_of(head, actor: Actor, ctx) -> list[Actor]:
+        """"negotiators from Iran and the United States", "the advisers of India and Pakistan":
+        one actor per country, same sector."""
+        if actor.code is None or actor.agent is None:
+            return [actor]
+        for c in head.children:
+            if c.dep_ != "prep" or c.lower_ not in ("of", "from"):
+                continue
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is None or not pobj.conjuncts:
+                continue
+            countries = []
+            for x in [pobj, *pobj.conjuncts]:
+                m = ctx.mentions.get(x.i)
+                if not m or m[2][0].kind not in ("name", "adjective") or not m[2][0].country:
+                    return [actor]
+                if m[2][0].country not in countries:
+                    countries.append(m[2][0].country)
+            if len(countries) < 2 or actor.country not in countries:
+                return [actor]
+            from pipeline.actors import compose_code
+
+            return [dataclasses.replace(actor, country=k, code=compose_code(k, actor.agent)) for k in countries]
+        return [actor]
 
     def _appositive_actors(self, tok, ctx) -> list[Actor]:
         """'the supporters of the regime (Russia and Iran)': the actors listed in parentheses."""
@@ -370,17 +451,34 @@ class EventCoder:
                 actors = self._actors(pobj, ctx)
                 if any(a.code for a in actors):
                     return actors
+        # "took part in protests against the government": the target of the event noun.
+        for word, pobj, _d in preps:
+            if pobj.pos_ == "NOUN" and self.index.candidates("noun", pobj.lemma_.lower()):
+                for inner_word, inner, _d2 in _preps(pobj):
+                    if inner_word in ("against", "on", "with", "at", "toward", "towards"):
+                        actors = self._actors(inner, ctx)
+                        if any(a.code for a in actors):
+                            return actors
         return []
 
     def _speaker(self, tok, ctx) -> Actor | None:
         """The speaker when tok is the content of a speech verb ("X said it would ...")."""
         head = tok
-        for _ in range(3):
-            if head.dep_ in ("ccomp", "conj", "xcomp") and head.head is not head:
+        for _ in range(4):
+            if head.dep_ in ("ccomp", "conj", "xcomp", "acomp") and head.head is not head:
                 head = head.head
-                if head.lemma_.lower() in SPEECH_LEMMAS:
+                if head.lemma_.lower() in self.index.speech_lemmas:
                     subj = subject_of(head)
-                    return ctx.resolve(subj) if subj is not None else None
+                    if subj is None:
+                        return None
+                    if subj.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
+                        # "X said he told Y that ...": the pronoun is the outer speaker
+                        outer = self._speaker(head, ctx)
+                        if outer is not None:
+                            return outer
+                    # through the same rules as any source ("a group of Yoruba leaders")
+                    coded = [a for a in self._actors(subj, ctx, as_source=True) if a.code]
+                    return coded[0] if coded else ctx.resolve(subj)
             else:
                 break
         return None
@@ -414,6 +512,8 @@ class EventCoder:
         for pos, tok in triggers:
             if pos != "verb" or tok.i in embedded_done:
                 continue
+            if self._participation(tok) is not None:
+                continue  # "were engaged in ethnic cleansing": the noun is the event
             pattern, used = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()), self.grammar)
             if pattern is None:
                 continue
@@ -428,15 +528,40 @@ class EventCoder:
             if pattern.negative:
                 consumed.update(o.i for o in _objects(tok))
                 continue
-            events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
-            consumed.update(o.i for o in _objects(tok))
+            if pattern.code == "010" and _attribution(tok):
+                continue  # "..., officials said": an attribution, not a statement
+            noun, npat = self._event_subject(tok, pattern) if not refused else (None, None)
+            passive_victims = None
+            if noun is None and not refused:
+                noun, npat = self._harm_in_attack(tok, pattern)
+                if noun is not None:
+                    subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+                    passive_victims = [a for a in self._actors(subj, ctx) if a.code] if subj is not None else []
+            if noun is not None:
+                # One event: the attack, with the verb's victims as its targets.
+                victims = passive_victims if passive_victims is not None else [
+                    a for a in self._target_candidates(tok, pattern, ctx) if a.code]
+                events.extend(self._noun_events(noun, npat, ctx, outcome_targets=victims))
+                consumed.add(noun.i)
+            else:
+                events.extend(self._verb_events(tok, pattern, ctx, refused=refused))
+            if pattern.code != "010" or tok.lemma_.lower() not in self.grammar.announce:
+                # "announced a suspension of flights", "declared a ceasefire": what an
+                # announcement names stays an event noun of its own.
+                consumed.update(o.i for o in _objects(tok))
         # A participle that continues a coded event ("shelled Juba, killing 12") adds nothing.
-        coded_heads = {e.trigger.i for e in events}
-        events = [e for e in events if not (e.trigger.dep_ == "advcl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in coded_heads)]
+        # So does a purpose clause ("met X to discuss Y", "blocked roads to protest"): the main
+        # verb is the event.
+        coded_heads = {e.trigger.i for e in events if e.code != "010"}
+        events = [e for e in events if not _continues_event(e.trigger, coded_heads)]
         verb_events = bool(events)
         for pos, tok in triggers:
             if pos != "noun" or tok.i in consumed or tok.dep_ == "compound":
                 continue  # "aid agencies", "ceasefire violations": a modifier is not an event
+            if self._topic_of_event_noun(tok):
+                continue
+            if tok.dep_ in ("dobj", "obj", "nsubjpass") and tok.head.lemma_.lower() in self.grammar.halt_verbs:
+                continue  # "prevented the demonstration", "would prohibit all aid": did not happen
             pattern, _used = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
             if pattern is None or pattern.negative:
                 continue
@@ -444,15 +569,23 @@ class EventCoder:
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
-        events = [self._statement_as_demand(e, ctx) for e in events]
+        coded = {e.trigger.i for e in events if e.code != "010"}
+        coded |= {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
+        events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
+        events = [self._refine_issue(e) for e in events]
+        events = [self._statement_mood(e) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
-        main = [e for e in events if not _in_background_clause(e.trigger)]
+        # ... except what a statement says: "issued a statement condemning X".
+        statement_objects = {o.i for e in events if e.code == "010" for o in _objects(e.trigger)}
+        main = [e for e in events if not _in_background_clause(e.trigger) or (
+            e.trigger.dep_ == "acl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in statement_objects)]
         if main:
             events = main
         events = self._subordinate_statements(events)
+        events = _drop_redundant(events)
         for ev in events:
             ctx.remember(ev.source)
         return events
@@ -475,16 +608,21 @@ class EventCoder:
                 subj = tok.head
             targets = self._actors(subj, ctx) if subj is not None else []
         else:
-            subj = subject_of(tok)
+            subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
         code, pid = pattern.code, pattern.pattern_id
         family = "reject" if refused else self._future_family(tok, code)
         if family:
             code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
-        if not any(t.code for t in targets):
+        reciprocal = self.grammar.is_reciprocal(code)
+        mutual = reciprocal and len({s.country for s in sources if s.code}) >= 2
+        if mutual and all(t.country in {s.country for s in sources} for t in targets if t.code):
+            targets = []  # "negotiators from Iran and the US resumed talks on Tehran's programme"
+        if not any(t.code for t in targets) and not mutual:
+            # "A and B met in Bangkok": each other, not the place.
             targets = self._fallback_targets(tok, ctx, sources)
-        return self._pairs(tok, code, pid, sources, targets, reciprocal=self.grammar.is_reciprocal(code),
+        return self._pairs(tok, code, pid, sources, targets, reciprocal=reciprocal,
                            unknown_source=agentless)
 
     def _fallback_targets(self, tok, ctx, sources) -> list[Actor]:
@@ -506,6 +644,16 @@ class EventCoder:
                         return [a]
         return []
 
+    def _statement_author(self, tok):
+        """"X issued a statement condemning Y": the author of the statement condemns."""
+        if tok.dep_ != "acl" or tok.tag_ != "VBG" or tok.head.dep_ not in ("dobj", "obj"):
+            return None
+        verb = tok.head.head
+        pattern, _ = match_pattern(verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)
+        if pattern is None or pattern.negative or pattern.code != "010":
+            return None
+        return subject_of(verb)
+
     def _has_future_aux(self, tok) -> bool:
         g = self.grammar
         return any(c.dep_ == "aux" and (c.lower_ in g.future_aux or c.lemma_.lower() in g.future_aux) for c in tok.children)
@@ -514,6 +662,8 @@ class EventCoder:
         g = self.grammar
         if any(c.dep_ == "aux" and c.lower_ in g.obligation_aux for c in tok.children):
             return True
+        if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.lemma_.lower() in g.ready_adj:
+            return self._is_obligation(tok.head.head)  # "the US must be ready to mediate"
         return tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.obligation_head and tok.head.lemma_.lower() != tok.lemma_.lower()
 
     def _future_family(self, tok, code: str) -> str | None:
@@ -523,16 +673,27 @@ class EventCoder:
         future = any(c.dep_ == "aux" and (c.lower_ in g.future_aux or c.lemma_.lower() in g.future_aux) for c in tok.children)
         if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.ready_adj:
             future = True
+        root = int(code[:2])
+        marks = {m.lower_ for c in tok.children if c.dep_ == "advcl" for m in c.children if m.dep_ == "mark"}
+        possible = any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children)
+        # "will withdraw its troops unless X ...", "may halt mediation if Y ...": a conditional
+        # consequence laid on someone is a threat.
+        if (future or possible) and (4 <= root <= 9 or root >= 16) and (
+                marks & g.ultimatum_mark or (marks & g.condition_mark and root >= 16)):
+            return "threaten"
         if not future:
             return None
-        root = int(code[:2])
         if 4 <= root <= 9:
             return "intent"
         if 16 <= root <= 20:
             return "threaten"
         return None
 
-    def _noun_events(self, tok, pattern: Pattern, ctx, modifier_ok: bool = True) -> list[CodedEvent]:
+    def _noun_events(self, tok, pattern: Pattern, ctx, modifier_ok: bool = True,
+                     outcome_targets: list[Actor] | None = None) -> list[CodedEvent]:
+        """`outcome_targets`: the noun is the subject of a verb of harm ("a car bombing killed
+        three soldiers"): its victims are the targets, and the event stands without a known
+        source."""
         sources: list[Actor] = []
         targets: list[Actor] = []
         agent = agent_of(tok)
@@ -553,13 +714,27 @@ class EventCoder:
                     if a is not None and a.code:
                         sources = [a]
                         break
-        if not sources and tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
+        verb = None
+        if tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
             verb = tok.head
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
+            # "engaged the peacekeepers in a firefight", "joined in the protests", "were involved
+            # in clashes": the verb's subject acts, when the verb is no event of its own.
+            verb = tok.head.head
+            if self._participation(verb) is None and (is_passive(verb) or match_pattern(
+                    verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]):
+                verb = None
+        verb_targets: list[Actor] = []
+        if verb is not None and _in_background_clause(verb):
+            verb = None  # "peacekeepers, who are deployed to oversee a ceasefire": a description
+        if not sources and verb is not None:
             if not is_negated(verb):
-                subj = subject_of(verb)
+                subj = self._participation(verb) or subject_of(verb)
                 sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True) if subj is not None else []
-                targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
-        if not sources:
+                verb_targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
+                if tok.dep_ != "pobj":
+                    targets = verb_targets
+        if not sources and not outcome_targets:
             return []
         if not targets:
             for word, pobj, _d in _preps(tok):
@@ -568,7 +743,66 @@ class EventCoder:
                     if actors:
                         targets = actors
                         break
-        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets)
+        if not targets:
+            targets = outcome_targets or verb_targets
+        reciprocal = self.grammar.is_reciprocal(pattern.code)
+        if reciprocal and len({s.country for s in sources if s.code}) >= 2 and all(
+                t.country in {s.country for s in sources} for t in targets if t is not None and t.code):
+            targets = []  # "Israel and Lebanon renewed negotiations on an Israeli pullback"
+        return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets, reciprocal=reciprocal,
+                           unknown_source=outcome_targets is not None)
+
+    def _participation(self, tok):
+        """The subject of "X were engaged / involved in <event noun>" (a stative passive)."""
+        if tok.lemma_.lower() not in self.grammar.participation or not is_passive(tok) or agent_of(tok) is not None:
+            return None
+        if not any(c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pobj" for g in c.children) for c in tok.children):
+            return None
+        return next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+
+    def _topic_of_event_noun(self, tok) -> bool:
+        """"talks on a troop pullback", "a protest against the government's refusal", "calls for
+        a ceasefire": an event noun that is what another event noun is about is no event itself."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in TOPIC_PREPS:
+            return False
+        holder = prep.head
+        if holder.pos_ == "VERB":
+            # "renewed negotiations today on a pullback": the phrase hangs on the verb but is
+            # about its object.
+            holder = next((c for c in holder.children if c.dep_ in ("dobj", "obj")), holder)
+        if holder.lemma_.lower() in self.grammar.partitive:
+            return False  # "a round of talks", "a barrage of rockets": the measure is no topic
+        return holder.pos_ == "NOUN" and bool(self.index.candidates("noun", holder.lemma_.lower()))
+
+    def _event_subject(self, tok, pattern: Pattern):
+        """The subject of a verb of harm when it is itself a violent event noun ("an air strike
+        killed 12", "the bombing wounded two soldiers"), with that noun's pattern."""
+        if int(pattern.code[:2]) < 18 or is_passive(tok):
+            return None, None
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        npat = self._violent_noun(subj)
+        return (subj, npat) if npat is not None else (None, None)
+
+    def _violent_noun(self, tok) -> Pattern | None:
+        if tok is None or tok.pos_ != "NOUN":
+            return None
+        npat, _ = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
+        if npat is None or npat.negative or int(npat.code[:2]) < 18:
+            return None
+        return npat
+
+    def _harm_in_attack(self, tok, pattern: Pattern):
+        """"A policeman was killed in an attack by rebels": an agentless passive of harm inside
+        a violent event noun is that event, its victims the targets."""
+        if int(pattern.code[:2]) < 18 or not is_passive(tok) or agent_of(tok) is not None:
+            return None, None
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during"):
+                for g in c.children:
+                    if g.dep_ == "pobj" and (npat := self._violent_noun(g)) is not None:
+                        return g, npat
+        return None, None
 
     def _modal_event(self, tok, ctx):
         """'threatened to impose sanctions', 'called on X to withdraw', 'refused to meet'."""
@@ -576,10 +810,15 @@ class EventCoder:
         if not rows:
             return None
         xcomp = next((c for c in tok.children if c.dep_ in ("xcomp",) and c.pos_ in ("VERB", "AUX")), None)
+        if xcomp is None and not any(c.dep_ in ("dobj", "obj") for c in tok.children):
+            # "appealed to the government on Friday to reconsider": the parser often attaches the
+            # infinitive as an adverbial clause once other words intervene.
+            xcomp = next((c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)), None)
         if xcomp is None:
             # "demanded that Israel withdraw", "urged that talks resume"
+            # "called on X to resign" parsed as a clause with X its subject
             xcomp = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ == "VERB"
-                          and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)), None)
+                          and any(g.lower_ in ("that", "to") and g.dep_ in ("mark", "aux") for g in c.children)), None)
             if xcomp is None:
                 return None
         if is_negated(tok):
@@ -587,12 +826,25 @@ class EventCoder:
         preps = _preps(tok)
         family = None
         addressee = None
+        # "called on Minister X to resign" is sometimes parsed with X as the direct object and a
+        # bare "on": the particle still selects the row, the object is the addressee.
+        bare = {c.lower_ for c in tok.children if c.dep_ in ("prep", "prt")
+                and not any(g.dep_ in ("pobj", "pcomp") for g in c.children)}
+        dobj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+        if dobj is None and xcomp.dep_ == "ccomp":
+            dobj = next((c for c in xcomp.children if c.dep_ == "nsubj"), None)
         for fam, prep in rows:
-            if prep:
+            if prep == "+obj":
+                # "wants Germany to pay": only with someone to do it ("wants to pay" is no appeal)
+                if dobj is not None:
+                    family, addressee = fam, dobj
+            elif prep:
                 for word, pobj, direct in preps:
                     if word == prep and direct:
                         family, addressee = fam, pobj
                         break
+                if addressee is None and prep in bare and dobj is not None:
+                    family, addressee = fam, dobj
             elif family is None:
                 family = fam
             if family and addressee is not None:
@@ -611,6 +863,10 @@ class EventCoder:
                 break
             xcomp = inner
             claimed.add(xcomp.i)
+        # Further complements of the chain ("help save civilians threatened with ...", mis-attached)
+        # belong to the embedded content, not to events of their own.
+        for i in list(claimed):
+            claimed.update(c.i for c in tok.doc[i].children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
         embedded, used = match_pattern(xcomp, self.index.candidates("verb", xcomp.lemma_.lower()), self.grammar)
         if embedded is not None and embedded.negative:
             embedded = None
@@ -618,9 +874,13 @@ class EventCoder:
         if negated_inner and family in ("intent", "appeal", "demand"):
             # "vowed not to attack" is not an intent to attack; leave it uncoded.
             return [], {xcomp.i}, {o.i for o in _objects(xcomp)}
+        if embedded is None and tok.lemma_.lower() in self.grammar.plan_verbs:
+            # "prepared to attend the Games", "plans to build a school": a plan is an intent
+            # only for an act the codebook knows.
+            return [], claimed, set()
         code = self.books.cameo.family_code(family, embedded.code if embedded else None)
         pid = f"modal.{family}.{tok.lemma_.lower()}" + (f">{embedded.pattern_id}" if embedded else "")
-        subj = subject_of(tok) if not is_passive(tok) else agent_of(tok)
+        subj = (subject_of(tok) or self._statement_author(tok)) if not is_passive(tok) else agent_of(tok)
         speaker = self._speaker(tok, ctx)
         sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
         if family in ("appeal", "demand"):
@@ -660,7 +920,7 @@ class EventCoder:
             for t in targets:
                 if t is not None and s.code and t.code == s.code and (t.start, t.end) == (s.start, s.end):
                     continue
-                key = (s.start, t.start if t else None)
+                key = (s.start, s.code, t.start if t else None, t.code if t else None)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -670,7 +930,7 @@ class EventCoder:
     FAMILY_OF_ROOT = {"02": "appeal", "03": "intent", "10": "demand", "12": "reject", "13": "threaten"}
     PROTEST_CODES = {"141", "142", "143", "144", "145"}
 
-    def _content_code(self, trig) -> str | None:
+    def _content_code(self, trig, depth: int = 0) -> str | None:
         """The code of what an appeal, demand, rejection, threat or protest is about: a purpose
         clause ("to demand reforms"), or the noun it names ("a call for peacekeeping forces",
         "demands for the release of prisoners")."""
@@ -696,6 +956,11 @@ class EventCoder:
                 continue
             pattern, _ = match_pattern(tok, self.index.candidates(pos, tok.lemma_.lower()), self.grammar)
             if pattern is not None and not pattern.negative and pattern.code[:2] not in ("01",):
+                if depth < 2 and pattern.code[:2] in ("02", "10") and pattern.code.endswith("0"):
+                    # "marched to demand the president's resignation": what the demand is for.
+                    inner = self._content_code(tok, depth + 1)
+                    if inner is not None and inner[:2] not in ("02", "10"):
+                        return inner
                 return pattern.code
         return None
 
@@ -712,21 +977,60 @@ class EventCoder:
         if family is not None:
             refined = self.books.cameo.family_code(family, content)
         else:
-            demand = self.books.cameo.family_code("demand", content)  # what the protest demands
+            # what the protest demands ("to demand his resignation" is coded as the demand itself)
+            demand = content if content[:2] == "10" else self.books.cameo.family_code("demand", content)
             refined = code + demand[-1] if demand[:3] == "104" and len(demand) == 4 else code
         if refined in self.books.cameo.codes and refined != code and refined[:2] == code[:2]:
             return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>content")
         return ev
 
-    def _statement_as_demand(self, ev: CodedEvent, ctx) -> CodedEvent:
+    def _statement_mood(self, ev: CodedEvent) -> CodedEvent:
+        """"said he was skeptical" is a pessimistic comment (012), "said he was confident" an
+        optimistic one (013)."""
+        if ev.code != "010":
+            return ev
+        content = next((c for c in ev.trigger.children if c.dep_ == "ccomp"), None)
+        if content is None or is_negated(content):
+            return ev
+        words = {content.lemma_.lower()} | {c.lemma_.lower() for c in content.children if c.dep_ in ("acomp", "attr")}
+        for code, mood in (("013", self.grammar.optimistic), ("012", self.grammar.pessimistic)):
+            if words & mood:
+                return dataclasses.replace(ev, code=code, pattern_id=f"{ev.pattern_id}>mood")
+        return ev
+
+    ISSUE_CODES = {"024", "034", "104", "123", "141", "142", "143", "144", "145"}
+
+    def _refine_issue(self, ev: CodedEvent) -> CodedEvent:
+        """Protests, and appeals/demands/intents/rejections about political reform, take their
+        fourth digit from the issue named in the clause: leadership (1), policy (2), rights (3),
+        institutions or regime (4). "blocked roads demanding the president's resignation": 1441."""
+        if ev.code not in self.ISSUE_CODES:
+            return ev
+        trig = ev.trigger
+        subject = {t.i for c in trig.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+        words = set()
+        for t in trig.subtree:
+            if t.i not in subject and t.i != trig.i:
+                words.add(t.lemma_.lower())
+                words.add(t.lower_)
+        g = self.grammar
+        for digit, issue in (("1", g.issue_leadership), ("4", g.issue_regime), ("3", g.issue_rights), ("2", g.issue_policy)):
+            if words & issue:
+                refined = ev.code + digit
+                if refined in self.books.cameo.codes:
+                    return dataclasses.replace(ev, code=refined, pattern_id=f"{ev.pattern_id}>issue")
+                break
+        return ev
+
+    def _statement_as_demand(self, ev: CodedEvent, ctx, coded: frozenset[int] | set[int] = frozenset()) -> CodedEvent:
         """"X declared that China must drop its barriers": a statement whose content is an
         obligation laid on someone is a demand (100) on them, even when the obliged act has no
         pattern of its own."""
         if ev.code != "010":
             return ev
         content = next((c for c in ev.trigger.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
-        if content is None or not self._is_obligation(content) or is_negated(content):
-            return ev
+        if content is None or not self._is_obligation(content) or is_negated(content) or content.i in coded:
+            return ev  # an obliged act with a pattern of its own is already coded as the demand
         subj = subject_of(content)
         obliged = [a for a in (self._actors(subj, ctx) if subj is not None else []) if a.code]
         if not obliged or (ev.source is not None and obliged[0].code == ev.source.code):
@@ -750,7 +1054,19 @@ class EventCoder:
             speaker = self._speaker(tok.head, ctx)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(inner, None, ctx)
-            out.extend(self._pairs(tok, "030", f"ready.intent.{tok.lemma_.lower()}", sources, targets))
+            code, pid = "030", f"ready.intent.{tok.lemma_.lower()}"
+            # "willing to send equipment to help defend X": what the uncoded act is for is what
+            # is intended; it is not an event of its own.
+            scope = {t.i for t in inner.subtree}
+            within = [e for e in out if e.trigger.i in scope and e.code != "010"]
+            if within:
+                code = self.books.cameo.family_code("intent", within[0].code)
+                pid = f"{pid}>{within[0].pattern_id}"
+                if not any(t.code for t in targets):
+                    targets = [e.target for e in within if e.target is not None]
+                drop = {id(e) for e in within}
+                out = [e for e in out if id(e) not in drop]
+            out.extend(self._pairs(tok, code, pid, sources, targets))
         return out
 
     @staticmethod
@@ -775,6 +1091,10 @@ BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "b
                     "where", "although", "though", "whereas", "once"}
 
 
+TOPIC_PREPS = {"of", "on", "over", "about", "against", "for", "concerning", "regarding", "into"}
+BACKGROUND_PREPS = {"despite", "after", "following", "amid", "amidst", "before", "since", "ahead"}
+
+
 def _in_background_clause(tok) -> bool:
     """Inside a relative clause, a clause modifying a noun, or a conditional/temporal clause."""
     node = tok
@@ -783,10 +1103,72 @@ def _in_background_clause(tok) -> bool:
             return True
         if node.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARKS for c in node.children):
             return True
+        if node.dep_ == "ccomp" and node.head.pos_ == "ADJ":
+            return True  # "confident that Uganda would sign": a belief, not an event
+        if node.dep_ in ("pobj", "pcomp") and node.head.lower_ in BACKGROUND_PREPS:
+            return True  # "despite warnings by X", "after clashes with Y", "amid protests"
         if node.head is node:
             return False
         node = node.head
     return False
+
+
+def _attribution(tok) -> bool:
+    """A speech verb that follows what it reports ("X did Y, officials said")."""
+    if any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
+        return True
+    if any(c.dep_ in ("ccomp", "dobj", "obj") and c.i > tok.i for c in tok.children):
+        return False
+    doc = tok.doc
+    return any(c.dep_ == "nsubj" and c.left_edge.i > tok.sent.start and doc[c.left_edge.i - 1].text == ","
+               for c in tok.children)
+
+
+def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
+    """One sentence, one event per source, root and target: "rioters torched cars and threw
+    stones at police" is one riot against the police, not also a riot against no one."""
+    if len(events) < 2:
+        return events
+    aimed = {(e.source.code if e.source else None, e.code[:2]) for e in events if e.target is not None and e.target.code}
+    out, seen = [], set()
+    for e in events:
+        src = e.source.code if e.source else None
+        tgt = e.target.code if e.target is not None else None
+        if tgt is None and src is not None and (src, e.code[:2]) in aimed:
+            continue
+        key = (src, tgt, e.code)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
+
+
+def _bare_infinitive(tok) -> bool:
+    """A subjectless 'to'-infinitive ("to discuss the crisis")."""
+    return tok.pos_ in ("VERB", "AUX") and tok.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "mark") for c in tok.children)
+
+
+def _continues_event(trig, coded_heads: set[int]) -> bool:
+    """A participle ("shelled Juba, killing 12", "..., setting fires and smashing windows") or a
+    purpose infinitive ("met X to discuss Y") attached to a verb coded as an event."""
+    node = trig
+    for _ in range(6):
+        if node.head is node:
+            break
+        if node.dep_ == "conj" or (node.dep_ == "ccomp" and node.head.tag_ == "VBG" and node.head.dep_ == "advcl"
+                                   and node.head.lemma_.lower() in SPEECH_LEMMAS):
+            # "staged rallies, saying he must resign": what the participle says continues it too.
+            node = node.head
+            continue
+        break
+    if node.head.i not in coded_heads or node.head is node:
+        return False
+    if node.dep_ == "advcl" and node.tag_ == "VBG":
+        return True
+    return node.dep_ in ("advcl", "xcomp") and _bare_infinitive(node)
 
 
 def _alternation(phrases) -> re.Pattern[str] | None:

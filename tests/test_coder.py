@@ -296,3 +296,303 @@ def test_tied_rows_of_two_roots_resolve_to_the_cameo_reading(code_text, text, co
 ])
 def test_ambiguous_verbs_keep_their_main_reading(code_text, text, code):
     assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+# ============================================================================ grammar rules (issue #3)
+# Sentences written for these tests.
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Hundreds of Bolivians demonstrated outside the Chilean embassy in La Paz.", "BOL"),
+    ("Tens of thousands of Kenyans marched through Nairobi to protest against the government.", "KEN"),
+    ("A group of Nepalese activists condemned the Indian blockade.", "NPL"),
+])
+def test_quantity_head_takes_the_actor_it_counts(code_text, text, source):
+    assert find(code_text(text), source=source)
+
+
+def test_purpose_infinitive_is_not_a_second_event(code_text):
+    evs = code_text("The Peruvian foreign minister met his Ecuadorian counterpart in Lima to discuss the border dispute.")
+    assert [e["cameo_root"] for e in evs] == ["04"]
+
+
+def test_participle_conjunct_continues_the_event(code_text):
+    evs = code_text("Bolivian miners rioted in La Paz, burning tyres and smashing shop windows.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "14"
+
+
+def test_appeal_with_infinitive_after_adverbial_is_one_appeal(code_text):
+    evs = code_text("The Kenyan bishops appealed to the Ugandan government on Monday to urgently release the journalists.")
+    assert {e["cameo_root"] for e in evs} == {"02"}
+    assert evs[0]["target_code"].startswith("UGA")
+
+
+def test_pledge_to_keep_doing_is_one_intent(code_text):
+    evs = code_text("Japan pledged to keep funding Cambodian schools.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
+    assert evs[0]["cameo_code"] != "030"
+
+
+def test_obligation_reported_by_any_statement_verb_is_the_speakers_demand(code_text):
+    evs = code_text("The Chilean president reiterated that Bolivia must hand over the fugitives.")
+    assert evs and all(e["cameo_root"] == "10" for e in evs)
+    assert evs[0]["source_code"].startswith("CHL") and evs[0]["target_code"].startswith("BOL")
+
+
+def test_obligation_with_its_own_pattern_is_one_demand(code_text):
+    evs = code_text("The Kenyan foreign minister said that Uganda and Tanzania must reach an agreement on the border.")
+    assert sorted(e["target_code"][:3] for e in evs) == ["TZA", "UGA"]
+    assert {e["cameo_root"] for e in evs} == {"10"} and all(e["cameo_code"] != "100" for e in evs)
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya will withdraw its troops from Somalia unless Mogadishu pays for their food.",
+    "Chile may halt its mediation between Peru and Bolivia if the talks fail again.",
+])
+def test_conditional_consequence_is_a_threat(code_text, text):
+    evs = code_text(text)
+    assert evs and {e["cameo_root"] for e in evs} == {"13"}
+
+
+def test_event_noun_after_despite_is_background(code_text):
+    evs = code_text("Despite protests by Kenyan farmers, the Ugandan government expelled the Kenyan traders.")
+    assert {e["cameo_root"] for e in evs} == {"17"}
+
+
+def test_what_a_participle_says_continues_the_event(code_text):
+    evs = code_text("Kenyan students staged rallies in Nairobi against the Ugandan president, saying he must resign.")
+    assert [e["cameo_root"] for e in evs] == ["14"]
+
+
+def test_ready_adjective_after_copula_takes_the_subject_and_speaker(code_text):
+    evs = code_text("The Peruvian president said he is prepared to lift the embargo on Bolivia.")
+    assert evs and {e["cameo_root"] for e in evs} == {"03"}
+    assert evs[0]["source_code"].startswith("PER") and evs[0]["target_code"].startswith("BOL")
+
+
+def test_obligation_to_be_ready_is_a_demand(code_text):
+    evs = code_text("The Kenyan president said that Uganda must be ready to mediate between Sudan and Chad.")
+    assert [e["cameo_code"] for e in evs] == ["108"]
+    assert evs[0]["source_code"].startswith("KEN") and evs[0]["target_code"] == "UGA"
+
+
+def test_sworn_to_fight_is_a_threat(code_text):
+    evs = code_text("Kurdish militants have sworn to fight the Turkish army.")
+    assert evs and evs[0]["cameo_root"] == "13"
+
+
+def test_conditional_protest_stays_a_protest(code_text):
+    evs = code_text("The Kenyan opposition will boycott the elections unless the president resigns.")
+    assert evs and {e["cameo_root"] for e in evs} == {"14"}
+
+
+@pytest.mark.parametrize("text, sources", [
+    ("New Zealand, Fiji, the Solomon Islands and Tonga criticised Australia.", ["NZL", "FJI", "SLB", "TON"]),
+    ("South Korea, Japan, the Philippines and Vietnam condemned Australia.", ["KOR", "JPN", "PHL", "VNM"]),
+])
+def test_list_of_names_parsed_as_apposition_gives_one_event_each(code_text, text, sources):
+    evs = code_text(text)
+    assert sorted(e["source_code"][:3] for e in evs) == sorted(sources)
+    assert all(e["target_code"].startswith("AUS") for e in evs)
+
+
+def test_agents_of_two_countries_meet_each_other_not_the_venue(code_text):
+    evs = code_text("The foreign ministers of Peru and Chile met in Madrid on Monday.")
+    pairs = {(e["source_code"][:3], (e["target_code"] or "")[:3]) for e in evs}
+    assert pairs == {("PER", "CHL"), ("CHL", "PER")}
+
+
+def test_violent_event_noun_as_subject_of_harm_is_the_event(code_text):
+    evs = code_text("A suicide bombing killed four Nigerian soldiers in Maiduguri.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "18"
+    assert evs[0]["source_code"] is None and evs[0]["target_code"].startswith("NGA")
+    evs = code_text("An air strike by the Saudi air force on a market killed twenty Yemeni civilians.")
+    assert len(evs) == 1 and evs[0]["cameo_code"] == "195"
+    assert evs[0]["source_code"].startswith("SAU") and evs[0]["target_code"].startswith("YEM")
+
+
+@pytest.mark.parametrize("text, root, target", [
+    ("The Kenyan opposition issued a statement condemning the Ugandan army.", "11", "UGA"),
+    ("The Kenyan opposition published a declaration demanding that the Ugandan government release the prisoners.", "10", "UGA"),
+])
+def test_what_a_statement_says_is_the_event_of_its_author(code_text, text, root, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root]
+    assert evs[0]["source_code"].startswith("KEN") and evs[0]["target_code"].startswith(target)
+
+
+@pytest.mark.parametrize("text, target", [
+    # parsed with the minister as direct object of "called" and a bare "on"
+    ("Leaders of Uganda’s Democratic Party called on Energy Minister Sam Mutebi to resign in the wake of the report.", "UGAGOV"),
+    # parsed with the minister as subject of an infinitive clause
+    ("Ugandan lawmakers called on Finance Minister Sam Mutebi to resign.", "UGAGOV"),
+])
+def test_call_on_x_to_resign_survives_misparses(code_text, text, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == ["02"]
+    assert evs[0]["target_code"] == target and "Mutebi" in evs[0]["target_text"]
+
+
+def test_untargeted_duplicate_of_a_targeted_event_is_dropped(code_text):
+    evs = code_text("Kenyan protesters rioted in Nairobi and threw stones at the police.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "14" and evs[0]["target_code"].startswith("KEN")
+
+
+def test_event_noun_in_an_uncoded_verbs_in_phrase_belongs_to_its_subject(code_text):
+    evs = code_text("Kenyan soldiers joined Ugandan troops in a firefight with Somali militants.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "19"
+    assert evs[0]["source_code"].startswith("KEN") and evs[0]["target_code"].startswith("SOM")
+
+
+def test_target_of_an_event_noun_the_verb_takes_part_in(code_text):
+    evs = code_text("Nigerian students took part in protests against the Ghanaian government.")
+    assert [e["cameo_root"] for e in evs] == ["14"] and evs[0]["target_code"] == "GHAGOV"
+
+
+def test_protest_to_demand_a_resignation_is_a_protest_for_leadership_change(code_text):
+    evs = code_text("Thousands of Kenyan students marched through Nairobi to demand the resignation of the president.")
+    assert [e["cameo_code"] for e in evs] == ["1411"]
+
+
+def test_trailing_attribution_is_not_a_statement(code_text):
+    assert code_text("Kenya reorganised its cabinet on Monday, Kenyan officials said.") == []
+
+
+def test_event_noun_a_statement_names_is_the_event(code_text):
+    evs = code_text("Uganda announced the expulsion of Kenyan diplomats.")
+    assert [e["cameo_root"] for e in evs] == ["16"] and evs[0]["source_code"].startswith("UGA")
+
+
+def test_clause_of_a_denied_charge_is_not_an_event(code_text):
+    evs = code_text("The Ugandan government denied claims by Kenya that Kampala was arming rebels.")
+    assert [e["cameo_root"] for e in evs] == ["01"]
+
+
+def test_speaker_behind_a_quantity_head_resolves_the_pronoun(code_text):
+    evs = code_text("A group of Igbo elders announced that they are willing to meet the Nigerian president.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
+    assert evs[0]["source_code"].startswith("NGA") and evs[0]["target_code"] == "NGAGOV"
+
+
+def test_event_noun_that_talks_are_about_is_no_event(code_text):
+    evs = code_text("Uganda and Kenya resumed talks on Kenya's withdrawal of troops from Uganda.")
+    assert {e["cameo_root"] for e in evs} == {"04"}
+
+
+def test_event_noun_object_of_insist_is_not_the_speakers_event(code_text):
+    evs = code_text("Peru insisted violence there reflected old ethnic tensions.")
+    assert [e["cameo_root"] for e in evs] == ["01"]
+
+
+def test_quantity_of_two_nationalities_gives_one_target_each(code_text):
+    evs = code_text("Ugandan soldiers have tortured scores of Rwandan and Burundian refugees.")
+    assert sorted(e["target_code"][:3] for e in evs) == ["BDI", "RWA"]
+
+
+def test_victims_killed_in_an_attack_by_x_are_the_targets_of_xs_attack(code_text):
+    evs = code_text("Two Kenyan policemen were killed in an attack by Somali militants near Mandera.")
+    assert len(evs) == 1 and evs[0]["cameo_root"] == "19"
+    assert evs[0]["source_code"].startswith("SOM") and evs[0]["target_code"].startswith("KEN")
+
+
+@pytest.mark.parametrize("text, root, source, target", [
+    ("Ugandan troops were engaged in ethnic cleansing against the Acholi population.", "20", "UGA", "UGA"),
+    ("Kenyan police were involved in clashes with Somali militants in Mandera.", "19", "KEN", "SOM"),
+])
+def test_engaged_or_involved_in_an_event_noun_makes_the_subject_its_source(code_text, text, root, source, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root]
+    assert evs[0]["source_code"].startswith(source) and evs[0]["target_code"].startswith(target)
+
+
+def test_decided_to_act_is_the_act_not_an_intent(code_text):
+    evs = code_text("The Kenyan cabinet decided to expel the Ugandan ambassador.")
+    assert [e["cameo_root"] for e in evs] == ["16"]
+    assert evs[0]["source_code"] == "KENGOV" and evs[0]["target_code"] == "UGAGOV"
+
+
+def test_plan_to_do_something_uncoded_is_no_event(code_text):
+    assert code_text("The Kenyan president intends to renovate the palace.") == []
+    evs = code_text("The Kenyan president plans to visit Uganda next month.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
+
+
+def test_prevented_event_noun_did_not_happen(code_text):
+    evs = code_text("Kenyan police prevented a demonstration by Ugandan students in Nairobi.")
+    assert all(e["cameo_root"] != "14" for e in evs)
+
+
+def test_what_a_ready_actor_would_do_it_for_is_the_intent(code_text):
+    evs = code_text("Norway is willing to send equipment to help defend Kenya if it is attacked.")
+    assert [e["cameo_root"] for e in evs] == ["03"]
+    assert evs[0]["source_code"] == "NOR" and evs[0]["target_code"] == "KEN"
+
+
+def test_negotiations_between_two_countries_about_their_own_troops(code_text):
+    evs = code_text("Kenya and Uganda renewed negotiations yesterday on a Ugandan troop withdrawal from Kenya.")
+    pairs = sorted((e["cameo_root"], e["source_code"][:3], (e["target_code"] or "")[:3]) for e in evs)
+    assert pairs == [("04", "KEN", "UGA"), ("04", "UGA", "KEN")]
+
+
+@pytest.mark.parametrize("text, root, target", [
+    ("The Kenyan president wants Uganda to pay compensation to the families of the victims.", "02", "UGA"),
+    ("The Kenyan president wants to visit Uganda.", "03", "UGA"),
+])
+def test_wanting_someone_to_act_is_an_appeal_wanting_to_act_an_intent(code_text, text, root, target):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root] and evs[0]["target_code"] == target
+
+
+def test_mediation_between_two_parties_targets_each(code_text):
+    evs = code_text("Ghana mediated talks between Togo and Benin in Accra.")
+    assert sorted(e["target_code"] for e in evs) == ["BEN", "TGO"]
+
+
+def test_trailing_attribution_after_a_comma_is_not_a_statement(code_text):
+    assert code_text("Kenyan youths resorted to burning tyres in Nairobi, officials said on Monday.") == []
+
+
+def test_event_noun_in_a_descriptive_clause_borrows_no_source(code_text):
+    text = "Kenyan peacekeepers, who are deployed in the region to oversee a ceasefire between Somalia and Ethiopia, arrived yesterday."
+    assert all(e["cameo_root"] != "08" for e in code_text(text))
+
+
+def test_what_an_inquiry_is_into_is_a_topic(code_text):
+    evs = code_text("The Kenyan commission completed its inquiry into accusations by Uganda against Kenya.")
+    assert all(e["cameo_root"] != "11" for e in evs)
+
+
+def test_violence_to_be_forestalled_did_not_happen(code_text):
+    evs = code_text("Kenyan troops remained on alert in Mandera to forestall more violence by Somali militants.")
+    assert all(e["cameo_root"] != "18" for e in evs)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Kenyan students blocked roads in Nairobi demanding the resignation of the president.", "1441"),
+    ("Ugandan workers went on strike against the new tax law.", "1432"),
+    ("Kenyan protesters rioted in Nairobi to demand democratic reforms.", "1454"),
+])
+def test_protest_takes_the_issue_digit(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The Kenyan president said he was confident that Uganda would sign the treaty.", "013"),
+    ("The Kenyan president said on Monday he was skeptical about the talks.", "012"),
+])
+def test_statement_of_confidence_or_doubt_and_its_belief(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+def test_event_noun_measured_by_a_partitive_is_no_topic(code_text):
+    evs = code_text("A fresh round of attacks by Somali militants hit Kenyan border towns on Monday.")
+    assert [e["cameo_root"] for e in evs] == ["19"] and evs[0]["source_code"].startswith("SOM")
+
+
+def test_no_longer_negates(code_text):
+    assert code_text("Kenya no longer supports the Ugandan peace plan.") == []
+
+
+def test_pronoun_speaker_of_nested_speech_is_the_outer_speaker(code_text):
+    evs = code_text("The Kenyan president said that he told the Ugandan leader that Uganda must release the prisoners.")
+    assert [e["cameo_root"] for e in evs] == ["10"]
+    assert evs[0]["source_code"] == "KENGOV" and evs[0]["target_code"] == "UGA"
