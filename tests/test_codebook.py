@@ -59,3 +59,21 @@ def test_malformed_csv_line_is_reported(book_copy):
     n = _append(book_copy / "actors" / "agents.csv", "GOV,too,many,fields")
     msgs = messages(book_copy)
     assert any(m.startswith(f"codebooks/actors/agents.csv:{n}:") and "fields" in m for m in msgs)
+
+
+def test_validated_codebooks_are_read_back_from_the_cache_and_a_damaged_entry_is_revalidated(tmp_path, monkeypatch):
+    from pipeline.codebook import loader
+
+    monkeypatch.setenv("POLEMOS_CACHE", str(tmp_path / "cache"))
+    books_dir = tmp_path / "copy" / "codebooks"
+    shutil.copytree(ROOT / "codebooks", books_dir)
+    loader._load_cached.cache_clear()
+    fresh = loader.load_codebooks(books_dir)
+    [stored] = (tmp_path / "cache").glob("codebooks-*.pkl")
+    loader._load_cached.cache_clear()
+    again = loader.load_codebooks(books_dir)
+    assert again == fresh and again.root == books_dir.resolve()
+    stored.write_bytes(b"damaged")
+    loader._load_cached.cache_clear()
+    assert loader.load_codebooks(books_dir) == fresh
+    loader._load_cached.cache_clear()

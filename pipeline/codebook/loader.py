@@ -7,6 +7,7 @@ The loaders collect every problem in a file set before raising `CodebookError`, 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import pickle
@@ -518,15 +519,16 @@ def check_codebooks(root: Path | None = None) -> tuple[Codebooks | None, list[Pr
 @lru_cache(maxsize=4)
 def _load_cached(root: str, content_hash: str) -> Codebooks:
     # Validating ~10k pattern rows takes most of a second; a run with unchanged codebooks reads
-    # the validated tables back instead (keyed by content, folder and this loader's source).
+    # the validated tables back instead (keyed by content, folder name and this loader's source;
+    # copies of the same codebooks elsewhere share the entry).
     loader_hash = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    key = hashlib.sha256(f"{root}\0{content_hash}\0{loader_hash}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{Path(root).name}\0{content_hash}\0{loader_hash}".encode()).hexdigest()[:20]
     stored = user_cache_dir() / f"codebooks-{key}.pkl"
     try:
         with open(stored, "rb") as fh:
             books = pickle.load(fh)
         if isinstance(books, Codebooks):
-            return books
+            return dataclasses.replace(books, root=Path(root))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass  # absent, stale or damaged: validate the files again
     books, problems = check_codebooks(Path(root))
@@ -537,6 +539,9 @@ def _load_cached(root: str, content_hash: str) -> Codebooks:
     try:
         with atomic_path(stored) as tmp, open(tmp, "wb") as fh:
             pickle.dump(books, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        # Keep the few most recent versions, not one per edit ever made.
+        for old in sorted(stored.parent.glob("codebooks-*.pkl"), key=lambda p: p.stat().st_mtime)[:-8]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # an unwritable cache only costs time
     return books
