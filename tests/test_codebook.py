@@ -73,6 +73,9 @@ def test_validated_codebooks_are_read_back_from_the_cache_and_a_damaged_entry_is
     loader._load_cached.cache_clear()
     again = loader.load_codebooks(books_dir)
     assert again == fresh and again.root == books_dir.resolve()
+    # The coder recognises "any object" by identity: the cached tables must keep it.
+    wildcards = [p for p in again.cameo.patterns if p.object == loader.ANY]
+    assert wildcards and all(p.object is loader.ANY for p in wildcards)
     stored.write_bytes(b"damaged")
     loader._load_cached.cache_clear()
     assert loader.load_codebooks(books_dir) == fresh
