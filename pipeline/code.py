@@ -122,6 +122,9 @@ class ArticleCoder:
             if j == n - 1:
                 yield art, current
                 current = []
+        from pipeline.nlp import flush_learnt
+
+        flush_learnt(self.nlp)
 
     # ----------------------------------------------------------------- one article
 

@@ -53,6 +53,12 @@ def _memoise_token_rules(nlp) -> None:
     memo.attach_store(_token_rules_store(nlp))
 
 
+def flush_learnt(nlp) -> None:
+    """Keep what the memoised token rules learnt, for the next run (no-op without them)."""
+    if MEMO_FACTORY in nlp.pipe_names:
+        nlp.get_pipe(MEMO_FACTORY).flush()
+
+
 def _token_rules_store(nlp):
     """Where the learnt table persists between runs: one file per model and spaCy version."""
     import spacy
@@ -163,6 +169,13 @@ class MemoisedTokenRules:
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
             self.attributes.clear()
         self._saved = len(self.attributes)
+
+    def flush(self) -> None:
+        """Store what was learnt since the last save (called when a batch of texts is done), when
+        that is enough to be worth rewriting the table: the first time, or 1 % more entries."""
+        new = len(self.attributes) - self._saved
+        if new > 0 and (self._saved == 0 or new >= max(50, self._saved // 100)):
+            self.save()
 
     def save(self) -> None:
         import pickle

@@ -100,3 +100,26 @@ def test_a_damaged_entry_is_a_miss_not_an_error(cache_and_article):
     assert cache.get(art) is None
     cache.put(art, [{"event_id": "e2"}])
     assert cache.get(art) == [{"event_id": "e2"}]
+
+
+def test_derived_indexes_read_back_from_the_user_cache_give_the_same_events(tmp_path):
+    """First run with an empty POLEMOS_CACHE validates the codebooks and builds the phrase and
+    token-rule tables; the second reads them back. Their outputs must be the same bytes."""
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, ARTICLES + [NEW])
+    user_cache = tmp_path / "user-cache"
+    from pipeline.places import gazetteer_cache_path
+
+    gazetteer = gazetteer_cache_path()
+    outputs = []
+    for run in ("cold", "warm"):
+        env = {**os.environ, "POLEMOS_ROOT": str(ROOT), "POLEMOS_CACHE": str(user_cache)}
+        if gazetteer.is_file():
+            env["POLEMOS_GAZETTEER"] = str(gazetteer)  # building it again would only cost time
+        out = tmp_path / f"{run}.parquet"
+        res = subprocess.run([sys.executable, "-m", "pipeline", "code", str(src), "--out", str(out), "--no-cache"],
+                             capture_output=True, text=True, cwd=ROOT, env=env)
+        assert res.returncode == 0, res.stderr
+        outputs.append(out.read_bytes())
+    assert list(user_cache.glob("codebooks-*.pkl")) and list(user_cache.glob("token-rules-*.pkl"))
+    assert outputs[0] == outputs[1]
