@@ -515,6 +515,14 @@ def check_codebooks(root: Path | None = None) -> tuple[Codebooks | None, list[Pr
     return books, problems
 
 
+def _reintern_any(books: Codebooks) -> None:
+    """The coder tests `constraint is ANY`; unpickling makes equal copies, so restore the one object."""
+    for pattern in books.cameo.patterns:
+        for name in ("object", "prep_object", "xcomp"):
+            if getattr(pattern, name) == ANY:
+                object.__setattr__(pattern, name, ANY)
+
+
 @lru_cache(maxsize=4)
 def _load_cached(root: str, content_hash: str) -> Codebooks:
     # Validating ~10k pattern rows takes most of a second; a run with unchanged codebooks reads
@@ -526,6 +534,7 @@ def _load_cached(root: str, content_hash: str) -> Codebooks:
         with open(stored, "rb") as fh:
             books = pickle.load(fh)
         if isinstance(books, Codebooks):
+            _reintern_any(books)
             return books
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass  # absent, stale or damaged: validate the files again
