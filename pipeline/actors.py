@@ -165,6 +165,15 @@ def compose_code(country: str | None, agent: str | None) -> str | None:
     return None
 
 
+GENERIC_AGENT_HEADS = frozenset({"leader", "leaders", "official", "officials", "chief", "chiefs", "head", "heads",
+                                 "spokesman", "spokeswoman", "spokesperson", "representative", "representatives",
+                                 "member", "members"})
+
+
+def doc_text(doc, mention) -> str:
+    return doc[mention[0]:mention[1]].text
+
+
 def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | None = None,
                    nationality_alone: bool = True) -> Actor | None:
     """Resolve the noun phrase headed by `head` to an actor, or None when nothing supports one.
@@ -178,6 +187,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     person = org = None
     country = agent = None
     best_agent_dist = None
+    generic_agent = None
     for tok in tokens:
         m = mentions.get(tok.i)
         if m is None or (m[0], m[1]) in seen_spans:
@@ -196,6 +206,9 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
             org = org or e
         elif e.kind in ("noun", "title"):
             dist = abs(m[1] - 1 - head.i)
+            if doc_text(head.doc, m).lower() in GENERIC_AGENT_HEADS:
+                generic_agent = generic_agent or e.agent
+                continue
             if best_agent_dist is None or dist < best_agent_dist:
                 agent, best_agent_dist = e.agent, dist
         else:
@@ -203,6 +216,9 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
                 country = e.country
             if e.kind in ("capital", "seat", "seat_mil", "seat_leg") and e.agent and agent is None:
                 agent = e.agent
+    # "union leaders", "leaders of the rebels", "opposition officials": a generic head takes the
+    # sector of the agent word it is modified by, and is the government only on its own.
+    agent = agent or generic_agent
     doc = head.doc
     # The actor's words: the matched mentions, plus the head when it names the actor.
     matched = [t for t in tokens if t.i in mentions and (mentions[t.i][0], mentions[t.i][1]) in seen_spans]

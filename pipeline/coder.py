@@ -195,6 +195,10 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
     preps = _preps(tok)
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
     xcomp_forms = {c.lemma_.lower() for c in xcomps}
+    # "found him guilty", "declared the vote invalid": an adjective complement (not negated)
+    # satisfies a lemma-list xcomp constraint.
+    adj_forms = {c.lemma_.lower() for c in tok.children
+                 if c.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and c.pos_ == "ADJ" and not is_negated(c)}
     # "declined to comment" / "no comment": allow the object to satisfy an xcomp constraint too.
     best, best_key, used = None, None, set()
     for p in candidates:
@@ -218,7 +222,8 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
                     break
             if not ok:
                 continue
-        if not _constraint_ok(p.xcomp, xcomp_forms | (obj_forms if p.xcomp is not None else set())):
+        extra = (obj_forms | (adj_forms if p.xcomp is not ANY else set())) if p.xcomp is not None else set()
+        if not _constraint_ok(p.xcomp, xcomp_forms | extra):
             continue
         key = (p.specificity, detail, len(p.code), -p.order)
         if best_key is None or key > best_key:
@@ -446,6 +451,13 @@ class EventCoder:
             actors = self._actors(o, ctx)
             if any(a.code for a in actors):
                 return actors
+        # "found the leader guilty": the subject of the adjective complement.
+        for c in tok.children:
+            if c.dep_ in ("ccomp", "oprd") and c.pos_ == "ADJ":
+                subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                actors = self._actors(subj, ctx) if subj is not None else []
+                if any(a.code for a in actors):
+                    return actors
         for word, pobj, _d in preps:
             if word in TARGET_PREPS and word != "by":
                 actors = self._actors(pobj, ctx)
@@ -879,6 +891,11 @@ class EventCoder:
             # only for an act the codebook knows.
             return [], claimed, set()
         code = self.books.cameo.family_code(family, embedded.code if embedded else None)
+        if family == "intent" and tok.lemma_.lower() in self.grammar.light_chain and (
+                embedded is None or not code.startswith("03")):
+            # "sought to improve ties" is an intent to cooperate (03x); "sought to expel the
+            # envoy", "strove to capture the town": the attempt is coded as the act itself.
+            return None
         pid = f"modal.{family}.{tok.lemma_.lower()}" + (f">{embedded.pattern_id}" if embedded else "")
         subj = (subject_of(tok) or self._statement_author(tok)) if not is_passive(tok) else agent_of(tok)
         speaker = self._speaker(tok, ctx)

@@ -596,3 +596,48 @@ def test_pronoun_speaker_of_nested_speech_is_the_outer_speaker(code_text):
     evs = code_text("The Kenyan president said that he told the Ugandan leader that Uganda must release the prisoners.")
     assert [e["cameo_root"] for e in evs] == ["10"]
     assert evs[0]["source_code"] == "KENGOV" and evs[0]["target_code"] == "UGA"
+
+
+# ---- round 2 (issue #3)
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ("Kenya sought to improve relations with Uganda.", "032", "UGA"),
+    ("Kenya will strive to provide aid to Uganda.", "033", "UGA"),
+])
+def test_seeking_or_striving_to_cooperate_is_an_intent(code_text, text, code, target):
+    evs = code_text(text)
+    assert [e["cameo_code"] for e in evs] == [code] and evs[0]["target_code"] == target
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The Ugandan government is seeking to expel the Kenyan ambassador.", "161"),
+    ("Kenyan rebels attempted to assassinate the Ugandan president.", "185"),
+])
+def test_seeking_or_attempting_a_conflict_act_is_the_act_coded_once(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+def test_active_found_guilty_is_a_court_ruling_on_the_adjectives_subject(code_text):
+    evs = code_text("The Ugandan court found the Kenyan opposition leader guilty of treason.")
+    assert [e["cameo_code"] for e in evs] == ["116"]
+    assert evs[0]["source_code"] == "UGAJUD" and evs[0]["target_code"] == "KENOPP"
+    assert code_text("The Ugandan court found the Kenyan opposition leader not guilty.") == []
+
+
+@pytest.mark.parametrize("text, root", [
+    ("Japan sent 700 kg of medicine to Kenya.", "07"),
+    ("Japan sent 300 bags of rice to Kenya.", "07"),
+])
+def test_measure_nouns_stand_for_what_they_measure(code_text, text, root):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root] and evs[0]["target_code"] == "KEN"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Kenya has prohibited arms sales to Uganda.", "1622"),
+    ("The Kenyan government prohibited all opposition rallies in Nairobi.", "1721"),
+    ("The Ugandan authorities forbade the Kenyan journalists from travelling.", "172"),
+])
+def test_prohibit_and_forbid_code_like_ban(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
