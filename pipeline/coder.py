@@ -191,6 +191,9 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
         if not obj_tokens:
             # "The agreement was signed": the passive subject is the logical object.
             obj_tokens = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if not obj_tokens and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN"):
+            # "the report released by the ministry": the noun a passive participle modifies.
+            obj_tokens = [tok.head]
         obj_forms = set().union(*(phrase_forms(o, grammar) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
@@ -581,6 +584,7 @@ class EventCoder:
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
+        events = [_to_the_press(e) for e in events]
         coded = {e.trigger.i for e in events if e.code != "010"}
         coded |= {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
@@ -1139,6 +1143,15 @@ def _attribution(tok) -> bool:
     doc = tok.doc
     return any(c.dep_ == "nsubj" and c.left_edge.i > tok.sent.start and doc[c.left_edge.i - 1].text == ","
                for c in tok.children)
+
+
+def _to_the_press(ev: CodedEvent) -> CodedEvent:
+    """"spoke to VOA", "met with reporters": talking to the media is a statement (010), not a
+    consultation."""
+    t = ev.target
+    if ev.code[:2] != "04" or t is None or not (t.agent == "MED" or (t.code or "").endswith("MED")):
+        return ev
+    return dataclasses.replace(ev, code="010", pattern_id=f"{ev.pattern_id}>press")
 
 
 def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:

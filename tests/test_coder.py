@@ -641,3 +641,21 @@ def test_measure_nouns_stand_for_what_they_measure(code_text, text, root):
 ])
 def test_prohibit_and_forbid_code_like_ban(code_text, text, code):
     assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "The Kenyan foreign ministry did not respond to a Reuters request for comment.",
+    "The Kenyan embassy did not immediately reply to an email requesting comment.",
+    "China released an AI development program last year.",
+    "According to the annual report released by the Kenyan government, exports grew.",
+])
+def test_reporters_requests_and_released_documents_are_no_events(code_text, text):
+    assert code_text(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The Kenyan president spoke to VOA on Monday.",
+    "The Kenyan president met with reporters in Nairobi.",
+])
+def test_talking_to_the_media_is_a_statement_not_a_consultation(code_text, text):
+    assert [e["cameo_code"] for e in code_text(text)] == ["010"]
