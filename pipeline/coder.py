@@ -586,7 +586,11 @@ class EventCoder:
         events = self._ready_intents(sent, ctx, events)
         events = [_to_the_press(e) for e in events]
         coded = {e.trigger.i for e in events if e.code != "010"}
-        coded |= {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
+        demanded = {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
+        coded |= demanded
+        # "X warned that Y must withdraw": the demand is the event, not also the warning.
+        events = [e for e in events if not (e.code[:2] == "01" and e.trigger.i in demanded
+                                            and e.trigger.lemma_.lower() in self.index.speech_lemmas)]
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
         events = [self._refine_issue(e) for e in events]
@@ -622,6 +626,10 @@ class EventCoder:
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             if subj is None and tok.dep_ == "acl":
                 subj = tok.head
+                if subj.pos_ != "PROPN" and subj.i not in ctx.mentions:
+                    # "a Chinese proposal made on Monday": the noun is the thing acted on, and
+                    # its nationality names its author, not a target.
+                    subj, agentless = None, False
             targets = self._actors(subj, ctx) if subj is not None else []
         else:
             subj = subject_of(tok) or self._statement_author(tok)
@@ -676,6 +684,8 @@ class EventCoder:
 
     def _is_obligation(self, tok) -> bool:
         g = self.grammar
+        if tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in tok.children):
+            return self._is_obligation(tok.head)  # "Y must withdraw and stop the attacks"
         if any(c.dep_ == "aux" and c.lower_ in g.obligation_aux for c in tok.children):
             return True
         if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.lemma_.lower() in g.ready_adj:

@@ -89,3 +89,8 @@ def test_sector_nouns_for_aircraft_and_unions(code_text, text, source):
 def test_a_generic_head_takes_the_sector_of_its_modifier(code_text, text, source):
     evs = code_text(text)
     assert [e["source_code"] for e in evs] == [source]
+
+
+def test_a_spy_plane_is_intelligence_not_military(code_text):
+    evs = code_text("Japan accused a Chinese spy plane of violating its airspace.")
+    assert [e["target_code"] for e in evs] == ["CHNSPY"]

@@ -659,3 +659,17 @@ def test_reporters_requests_and_released_documents_are_no_events(code_text, text
 ])
 def test_talking_to_the_media_is_a_statement_not_a_consultation(code_text, text):
     assert [e["cameo_code"] for e in code_text(text)] == ["010"]
+
+
+def test_warning_that_someone_must_act_is_one_demand(code_text):
+    evs = code_text("Kenya warned that Uganda must withdraw its troops or face sanctions.")
+    assert [(e["cameo_root"], e["source_code"], e["target_code"]) for e in evs] == [("10", "KEN", "UGA")]
+
+
+def test_an_obligation_covers_a_conjoined_verb(code_text):
+    evs = code_text("Kenya said Uganda must return the refugees and stop the attacks.")
+    assert {e["cameo_root"] for e in evs} == {"10"} and {e["target_code"] for e in evs} == {"UGA"}
+
+
+def test_thing_made_by_no_one_named_gives_no_event(code_text):
+    assert code_text("The statement followed a Kenyan proposal made on Monday for the council to lift sanctions on Uganda.") == []
