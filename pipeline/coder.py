@@ -23,6 +23,7 @@ TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for",
 SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "note", "stress", "warn", "report"}
 NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
+DENIAL_HEADS = {"deny"}
 
 
 @dataclass
@@ -243,6 +244,8 @@ def is_negated(tok) -> bool:
     head = tok.head
     if tok.dep_ == "xcomp" and head.lemma_.lower() in FAILURE_HEADS:
         return True
+    if tok.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in DENIAL_HEADS:
+        return True  # "denied supporting the rebels", "denied that its troops crossed the border"
     return False
 
 
@@ -444,6 +447,8 @@ class EventCoder:
     def _target_candidates(self, tok, pattern: Pattern | None, ctx):
         """Target actors for a trigger, in priority order."""
         preps = _preps(tok)
+        # "accused X of supporting the rebels": a clause is what is said, not whom it targets.
+        preps = [(w, pobj, d) for w, pobj, d in preps if pobj.pos_ not in ("VERB", "AUX")]
         if pattern is not None and pattern.prep:
             for word, pobj, _d in preps:
                 if word == pattern.prep:

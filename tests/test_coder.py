@@ -673,3 +673,16 @@ def test_an_obligation_covers_a_conjoined_verb(code_text):
 
 def test_thing_made_by_no_one_named_gives_no_event(code_text):
     assert code_text("The statement followed a Kenyan proposal made on Monday for the council to lift sanctions on Uganda.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya denied supporting the Ugandan rebels.",
+    "Kenya denied that its troops attacked Ugandan villages.",
+])
+def test_what_is_denied_did_not_happen(code_text, text):
+    assert [e["cameo_code"] for e in code_text(text)] == ["016"]
+
+
+def test_the_accused_is_the_target_not_the_object_of_the_alleged_act(code_text):
+    evs = code_text("Kenya accused Uganda of arming the Somali militants.")
+    assert [(e["cameo_root"], e["target_code"]) for e in evs] == [("11", "UGA")]
