@@ -589,6 +589,8 @@ class EventCoder:
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
+        if not events:
+            events = self._mood_events(sent, ctx)
         events = [_to_the_press(e) for e in events]
         coded = {e.trigger.i for e in events if e.code != "010"}
         demanded = {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
@@ -1028,7 +1030,8 @@ class EventCoder:
         content = next((c for c in ev.trigger.children if c.dep_ == "ccomp"), None)
         if content is None or is_negated(content):
             return ev
-        words = {content.lemma_.lower()} | {c.lemma_.lower() for c in content.children if c.dep_ in ("acomp", "attr")}
+        words = {content.lemma_.lower(), content.lower_} | {
+            w for c in content.children if c.dep_ in ("acomp", "attr") for w in (c.lemma_.lower(), c.lower_)}
         for code, mood in (("013", self.grammar.optimistic), ("012", self.grammar.pessimistic)):
             if words & mood:
                 return dataclasses.replace(ev, code=code, pattern_id=f"{ev.pattern_id}>mood")
@@ -1072,6 +1075,28 @@ class EventCoder:
         if not obliged or (ev.source is not None and obliged[0].code == ev.source.code):
             return ev
         return dataclasses.replace(ev, code="100", pattern_id=f"obligation.demand>{ev.pattern_id}", target=obliged[0])
+
+    def _mood_events(self, sent, ctx) -> list[CodedEvent]:
+        """"Kenya is optimistic about the talks", "X remained skeptical": an actor's stated mood is
+        an optimistic (013) or pessimistic (012) comment, when the sentence codes nothing else."""
+        g = self.grammar
+        for tok in sent:
+            if tok.dep_ != "acomp" or tok.head.pos_ not in ("AUX", "VERB") or tok.head.lemma_.lower() not in MOOD_COPULAS:
+                continue
+            words = {tok.lemma_.lower(), tok.lower_}
+            code = "013" if words & g.optimistic else "012" if words & g.pessimistic else None
+            verb = tok.head
+            if code is None or is_negated(verb) or is_negated(tok) or _in_background_clause(verb):
+                continue
+            if verb.dep_ not in ("ROOT", "ccomp", "conj"):
+                continue
+            subj = subject_of(verb)
+            if subj is None:
+                continue
+            sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True)
+            targets = self._target_candidates(tok, None, ctx)
+            return self._pairs(tok, code, f"mood.{tok.lemma_.lower()}", sources, targets)
+        return []
 
     def _ready_intents(self, sent, ctx, events: list[CodedEvent]) -> list[CodedEvent]:
         """"X is willing to help", "Y said it is prepared to ...": an intent to cooperate (030)
@@ -1123,6 +1148,7 @@ class EventCoder:
         return events
 
 
+MOOD_COPULAS = {"be", "remain", "stay", "appear", "seem", "sound", "feel"}
 BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "before", "because", "when",
                     "where", "although", "though", "whereas", "once"}
 

@@ -686,3 +686,16 @@ def test_what_is_denied_did_not_happen(code_text, text):
 def test_the_accused_is_the_target_not_the_object_of_the_alleged_act(code_text):
     evs = code_text("Kenya accused Uganda of arming the Somali militants.")
     assert [(e["cameo_root"], e["target_code"]) for e in evs] == [("11", "UGA")]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Kenya is optimistic about the talks with Uganda.", "013"),
+    ("The Kenyan president remained hopeful that the talks would succeed.", "013"),
+    ("The Kenyan foreign minister said he was concerned about the violence in Uganda.", "012"),
+])
+def test_an_actors_stated_mood_is_an_optimistic_or_pessimistic_comment(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+def test_a_negated_mood_is_no_comment(code_text):
+    assert code_text("Kenya is not optimistic about the talks.") == []
