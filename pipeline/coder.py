@@ -692,7 +692,9 @@ class EventCoder:
     def _is_obligation(self, tok) -> bool:
         g = self.grammar
         if tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in tok.children):
-            return self._is_obligation(tok.head)  # "Y must withdraw and stop the attacks"
+            # "Y must withdraw and stop the attacks" (an active, affirmed obligation only)
+            head = tok.head
+            return not is_negated(head) and not is_passive(head) and self._is_obligation(head)
         if any(c.dep_ == "aux" and c.lower_ in g.obligation_aux for c in tok.children):
             return True
         if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.lemma_.lower() in g.ready_adj:

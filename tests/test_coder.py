@@ -699,3 +699,8 @@ def test_an_actors_stated_mood_is_an_optimistic_or_pessimistic_comment(code_text
 
 def test_a_negated_mood_is_no_comment(code_text):
     assert code_text("Kenya is not optimistic about the talks.") == []
+
+
+def test_a_negated_passive_obligation_does_not_spread_to_a_conjoined_verb(code_text):
+    evs = code_text("The Kenyan minister told reporters that the results should not be published and called for a review.")
+    assert all(e["cameo_root"] != "10" for e in evs)
