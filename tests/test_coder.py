@@ -704,3 +704,16 @@ def test_a_negated_mood_is_no_comment(code_text):
 def test_a_negated_passive_obligation_does_not_spread_to_a_conjoined_verb(code_text):
     evs = code_text("The Kenyan minister told reporters that the results should not be published and called for a review.")
     assert all(e["cameo_root"] != "10" for e in evs)
+
+
+def test_striking_on_an_idea_is_no_attack(code_text):
+    assert code_text("Kenyan negotiators struck on the idea of a joint border commission.") == []
+
+
+def test_threatening_to_use_force_is_a_threat_of_military_force(code_text):
+    evs = code_text("Kenya threatened to use force against the Ugandan rebels.")
+    assert [e["cameo_code"] for e in evs] == ["1384"] and evs[0]["target_code"] == "UGAREB"
+
+
+def test_a_public_health_alert_is_no_military_posture(code_text):
+    assert code_text("Kenya went on high alert after the health emergency was declared.") == []
