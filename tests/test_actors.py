@@ -94,3 +94,8 @@ def test_a_generic_head_takes_the_sector_of_its_modifier(code_text, text, source
 def test_a_spy_plane_is_intelligence_not_military(code_text):
     evs = code_text("Japan accused a Chinese spy plane of violating its airspace.")
     assert [e["target_code"] for e in evs] == ["CHNSPY"]
+
+
+def test_a_place_held_by_a_sector_takes_the_country_it_is_in(code_text):
+    evs = code_text("Kenyan jets bombed militant hideouts in southern Somalia.")
+    assert [(e["source_code"], e["target_code"]) for e in evs] == [("KENMIL", "SOMREB")]
