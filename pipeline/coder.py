@@ -361,6 +361,11 @@ class EventCoder:
                 if counted:
                     out.extend(counted)
                     continue
+            if inner is None and as_source:
+                crowd = self._crowd(t, ctx)
+                if crowd is not None:
+                    out.append(crowd)
+                    continue
             a = ctx.resolve(t, as_source)
             if a is not None:
                 split = self._split_conjoined_nationalities(t, a, ctx)
@@ -371,6 +376,26 @@ class EventCoder:
                 if inner is not None and inner is not t:
                     out.extend(self._actors(inner, ctx, speaker, as_source))
         return out
+
+    def _crowd(self, tok, ctx) -> Actor | None:
+        """"Thousands protested in Nairobi", "Hundreds marched on parliament": a bare plural count
+        as the subject is civilians, of the country the action happens in (else the article's)."""
+        if tok.lemma_.lower() not in CROWD_COUNTS or tok.tag_ != "NNS" or tok.i in ctx.mentions or tok.dep_ != "nsubj":
+            return None
+        if any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children):
+            return None
+        country = None
+        for word, pobj, _d in _preps(tok.head):
+            m = ctx.mentions.get(pobj.i) if word in ("in", "across", "outside", "at", "on") else None
+            if m and m[2][0].kind in ("name", "capital", "seat", "seat_leg") and m[2][0].country not in (None, "IGO", "NGO", "IMG"):
+                country = m[2][0].country
+                break
+        country = country or ctx.default_country
+        if country is None:
+            return None
+        from pipeline.actors import compose_code
+
+        return Actor(compose_code(country, "CVL"), country, "CVL", tok.text, tok.idx, tok.idx + len(tok.text))
 
     def _collective_member(self, tok):
         """The 'of' object of a quantity or collective head ("dozens of journalists"), else None."""
@@ -1150,6 +1175,7 @@ class EventCoder:
         return events
 
 
+CROWD_COUNTS = {"thousand", "hundred", "dozen", "million", "ten", "score"}
 MOOD_COPULAS = {"be", "remain", "stay", "appear", "seem", "sound", "feel"}
 BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "before", "because", "when",
                     "where", "although", "though", "whereas", "once"}

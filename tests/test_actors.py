@@ -99,3 +99,12 @@ def test_a_spy_plane_is_intelligence_not_military(code_text):
 def test_a_place_held_by_a_sector_takes_the_country_it_is_in(code_text):
     evs = code_text("Kenyan jets bombed militant hideouts in southern Somalia.")
     assert [(e["source_code"], e["target_code"]) for e in evs] == [("KENMIL", "SOMREB")]
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Thousands protested in Nairobi against the new tax law.", "KENCVL"),
+    ("Hundreds rallied in Kampala against the Ugandan government.", "UGACVL"),
+])
+def test_a_bare_crowd_count_is_civilians_of_where_it_acts(code_text, text, source):
+    evs = code_text(text)
+    assert evs and evs[0]["source_code"] == source and evs[0]["cameo_root"] == "14"
