@@ -249,9 +249,19 @@ def is_negated(tok) -> bool:
     return False
 
 
+STATIVE_HEADS = {"stand", "remain", "stay", "sit", "lie", "seem", "appear", "become", "get"}
+
+
 def is_passive(tok) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
-        tok.dep_ == "acl" and tok.tag_ == "VBN")
+        tok.dep_ == "acl" and tok.tag_ == "VBN") or _stative_participle(tok)
+
+
+def _stative_participle(tok) -> bool:
+    """"stands accused of treason", "remained detained": a participle after a stative verb is
+    passive, its subject the stative verb's."""
+    return tok.tag_ == "VBN" and tok.dep_ in ("acomp", "advcl", "xcomp", "oprd") and \
+        tok.head.lemma_.lower() in STATIVE_HEADS and not any(c.dep_ in ("nsubj", "dobj") for c in tok.children)
 
 
 def subject_of(tok):
@@ -656,6 +666,8 @@ class EventCoder:
             agentless = agent is None
             sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if subj is None and _stative_participle(tok):
+                subj = subject_of(tok.head)
             if subj is None and tok.dep_ == "acl":
                 subj = tok.head
                 if subj.pos_ != "PROPN" and subj.i not in ctx.mentions:

@@ -717,3 +717,8 @@ def test_threatening_to_use_force_is_a_threat_of_military_force(code_text):
 
 def test_a_public_health_alert_is_no_military_posture(code_text):
     assert code_text("Kenya went on high alert after the health emergency was declared.") == []
+
+
+def test_who_stands_accused_is_the_target_not_the_accuser(code_text):
+    evs = code_text("The Kenyan opposition leader stands accused of treason.")
+    assert [(e["cameo_root"], e["source_code"], e["target_code"]) for e in evs] == [("11", None, "KENOPP")]
