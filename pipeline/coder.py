@@ -249,7 +249,7 @@ def is_negated(tok) -> bool:
     return False
 
 
-STATIVE_HEADS = {"stand", "remain", "stay", "sit", "lie", "seem", "appear", "become", "get"}
+STATIVE_HEADS = {"stand", "remain", "stay", "sit", "lie", "get"}
 
 
 def is_passive(tok) -> bool:
