@@ -165,6 +165,19 @@ def compose_code(country: str | None, agent: str | None) -> str | None:
     return None
 
 
+# "rebel positions", "militant hideouts", "army bases": a place held by an actor stands for it.
+ACTOR_PLACES = frozenset({"position", "base", "camp", "stronghold", "hideout", "outpost", "checkpoint",
+                          "headquarters", "barracks", "compound", "convoy", "post", "garrison", "bastion"})
+
+GENERIC_AGENT_HEADS = frozenset({"leader", "leaders", "official", "officials", "chief", "chiefs", "head", "heads",
+                                 "spokesman", "spokeswoman", "spokesperson", "representative", "representatives",
+                                 "member", "members"})
+
+
+def doc_text(doc, mention) -> str:
+    return doc[mention[0]:mention[1]].text
+
+
 def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | None = None,
                    nationality_alone: bool = True) -> Actor | None:
     """Resolve the noun phrase headed by `head` to an actor, or None when nothing supports one.
@@ -178,6 +191,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     person = org = None
     country = agent = None
     best_agent_dist = None
+    generic_agent = None
     for tok in tokens:
         m = mentions.get(tok.i)
         if m is None or (m[0], m[1]) in seen_spans:
@@ -196,6 +210,9 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
             org = org or e
         elif e.kind in ("noun", "title"):
             dist = abs(m[1] - 1 - head.i)
+            if doc_text(head.doc, m).lower() in GENERIC_AGENT_HEADS:
+                generic_agent = generic_agent or e.agent
+                continue
             if best_agent_dist is None or dist < best_agent_dist:
                 agent, best_agent_dist = e.agent, dist
         else:
@@ -203,6 +220,9 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
                 country = e.country
             if e.kind in ("capital", "seat", "seat_mil", "seat_leg") and e.agent and agent is None:
                 agent = e.agent
+    # "union leaders", "leaders of the rebels", "opposition officials": a generic head takes the
+    # sector of the agent word it is modified by, and is the government only on its own.
+    agent = agent or generic_agent
     doc = head.doc
     # The actor's words: the matched mentions, plus the head when it names the actor.
     matched = [t for t in tokens if t.i in mentions and (mentions[t.i][0], mentions[t.i][1]) in seen_spans]
@@ -220,6 +240,8 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         return Actor(person.code, person.country, person.agent, text, start, end, True)
     if org is not None:
         return Actor(org.code, org.country, org.agent, text, start, end)
+    if country is None and agent is not None and head.pos_ == "NOUN" and head.lemma_.lower() in ACTOR_PLACES:
+        country = _place_country(head, mentions)  # "militant hideouts in Somalia": the country they are in
     if country is None and agent is not None and head.pos_ == "NOUN" and head.i not in mentions:
         # "joint military exercises", "a police station": a sector word on a noun that names no
         # actor, and no country either: not an actor.
@@ -241,6 +263,20 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     is_person = head.lower_ not in ("government", "regime") and any(
         mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) and t.i == head.i for t in tokens)
     return Actor(compose_code(country, agent), country, agent, text, start, end, is_person)
+
+
+def _place_country(head, mentions) -> str | None:
+    """The country of an 'in'/'near' phrase on a place noun or on the verb it is the object of."""
+    holders = [head] + ([head.head] if head.dep_ in ("dobj", "obj", "pobj") else [])
+    for h in holders:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "inside", "near", "across"):
+                continue
+            for g in c.children:
+                m = mentions.get(g.i) if g.dep_ == "pobj" else None
+                if m and m[2][0].kind in ("name", "capital") and m[2][0].country not in ("IGO", "NGO", "IMG", None):
+                    return m[2][0].country
+    return None
 
 
 def _nearest_country(head, mentions) -> str | None:

@@ -23,6 +23,7 @@ TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for",
 SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "note", "stress", "warn", "report"}
 NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
+DENIAL_HEADS = {"deny"}
 
 
 @dataclass
@@ -191,10 +192,17 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
         if not obj_tokens:
             # "The agreement was signed": the passive subject is the logical object.
             obj_tokens = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if not obj_tokens and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN"):
+            # "the report released by the ministry": the noun a passive participle modifies.
+            obj_tokens = [tok.head]
         obj_forms = set().union(*(phrase_forms(o, grammar) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
     xcomp_forms = {c.lemma_.lower() for c in xcomps}
+    # "found him guilty", "declared the vote invalid": an adjective complement (not negated)
+    # satisfies a lemma-list xcomp constraint.
+    adj_forms = {c.lemma_.lower() for c in tok.children
+                 if c.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and c.pos_ == "ADJ" and not is_negated(c)}
     # "declined to comment" / "no comment": allow the object to satisfy an xcomp constraint too.
     best, best_key, used = None, None, set()
     for p in candidates:
@@ -218,7 +226,8 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
                     break
             if not ok:
                 continue
-        if not _constraint_ok(p.xcomp, xcomp_forms | (obj_forms if p.xcomp is not None else set())):
+        extra = (obj_forms | (adj_forms if p.xcomp is not ANY else set())) if p.xcomp is not None else set()
+        if not _constraint_ok(p.xcomp, xcomp_forms | extra):
             continue
         key = (p.specificity, detail, len(p.code), -p.order)
         if best_key is None or key > best_key:
@@ -235,12 +244,24 @@ def is_negated(tok) -> bool:
     head = tok.head
     if tok.dep_ == "xcomp" and head.lemma_.lower() in FAILURE_HEADS:
         return True
+    if tok.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in DENIAL_HEADS:
+        return True  # "denied supporting the rebels", "denied that its troops crossed the border"
     return False
+
+
+STATIVE_HEADS = {"stand", "remain", "stay", "sit", "lie", "get"}
 
 
 def is_passive(tok) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
-        tok.dep_ == "acl" and tok.tag_ == "VBN")
+        tok.dep_ == "acl" and tok.tag_ == "VBN") or _stative_participle(tok)
+
+
+def _stative_participle(tok) -> bool:
+    """"stands accused of treason", "remained detained": a participle after a stative verb is
+    passive, its subject the stative verb's."""
+    return tok.tag_ == "VBN" and tok.dep_ in ("acomp", "advcl", "xcomp", "oprd") and \
+        tok.head.lemma_.lower() in STATIVE_HEADS and not any(c.dep_ in ("nsubj", "dobj") for c in tok.children)
 
 
 def subject_of(tok):
@@ -350,6 +371,11 @@ class EventCoder:
                 if counted:
                     out.extend(counted)
                     continue
+            if inner is None and as_source:
+                crowd = self._crowd(t, ctx)
+                if crowd is not None:
+                    out.append(crowd)
+                    continue
             a = ctx.resolve(t, as_source)
             if a is not None:
                 split = self._split_conjoined_nationalities(t, a, ctx)
@@ -360,6 +386,26 @@ class EventCoder:
                 if inner is not None and inner is not t:
                     out.extend(self._actors(inner, ctx, speaker, as_source))
         return out
+
+    def _crowd(self, tok, ctx) -> Actor | None:
+        """"Thousands protested in Nairobi", "Hundreds marched on parliament": a bare plural count
+        as the subject is civilians, of the country the action happens in (else the article's)."""
+        if tok.lemma_.lower() not in CROWD_COUNTS or tok.tag_ != "NNS" or tok.i in ctx.mentions or tok.dep_ != "nsubj":
+            return None
+        if any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children):
+            return None
+        country = None
+        for word, pobj, _d in _preps(tok.head):
+            m = ctx.mentions.get(pobj.i) if word in ("in", "across", "outside", "at", "on") else None
+            if m and m[2][0].kind in ("name", "capital", "seat", "seat_leg") and m[2][0].country not in (None, "IGO", "NGO", "IMG"):
+                country = m[2][0].country
+                break
+        country = country or ctx.default_country
+        if country is None:
+            return None
+        from pipeline.actors import compose_code
+
+        return Actor(compose_code(country, "CVL"), country, "CVL", tok.text, tok.idx, tok.idx + len(tok.text))
 
     def _collective_member(self, tok):
         """The 'of' object of a quantity or collective head ("dozens of journalists"), else None."""
@@ -436,6 +482,8 @@ class EventCoder:
     def _target_candidates(self, tok, pattern: Pattern | None, ctx):
         """Target actors for a trigger, in priority order."""
         preps = _preps(tok)
+        # "accused X of supporting the rebels": a clause is what is said, not whom it targets.
+        preps = [(w, pobj, d) for w, pobj, d in preps if pobj.pos_ not in ("VERB", "AUX")]
         if pattern is not None and pattern.prep:
             for word, pobj, _d in preps:
                 if word == pattern.prep:
@@ -446,6 +494,13 @@ class EventCoder:
             actors = self._actors(o, ctx)
             if any(a.code for a in actors):
                 return actors
+        # "found the leader guilty": the subject of the adjective complement.
+        for c in tok.children:
+            if c.dep_ in ("ccomp", "oprd") and c.pos_ == "ADJ":
+                subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                actors = self._actors(subj, ctx) if subj is not None else []
+                if any(a.code for a in actors):
+                    return actors
         for word, pobj, _d in preps:
             if word in TARGET_PREPS and word != "by":
                 actors = self._actors(pobj, ctx)
@@ -569,8 +624,15 @@ class EventCoder:
         if blocked_roots:
             events = [e for e in events if e.code[:2] not in blocked_roots]
         events = self._ready_intents(sent, ctx, events)
+        if not events:
+            events = self._mood_events(sent, ctx)
+        events = [_to_the_press(e) for e in events]
         coded = {e.trigger.i for e in events if e.code != "010"}
-        coded |= {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
+        demanded = {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
+        coded |= demanded
+        # "X warned that Y must withdraw": the demand is the event, not also the warning.
+        events = [e for e in events if not (e.code[:2] == "01" and e.trigger.i in demanded
+                                            and e.trigger.lemma_.lower() in self.index.speech_lemmas)]
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
         events = [self._refine_issue(e) for e in events]
@@ -604,8 +666,14 @@ class EventCoder:
             agentless = agent is None
             sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if subj is None and _stative_participle(tok):
+                subj = subject_of(tok.head)
             if subj is None and tok.dep_ == "acl":
                 subj = tok.head
+                if subj.pos_ != "PROPN" and subj.i not in ctx.mentions:
+                    # "a Chinese proposal made on Monday": the noun is the thing acted on, and
+                    # its nationality names its author, not a target.
+                    subj, agentless = None, False
             targets = self._actors(subj, ctx) if subj is not None else []
         else:
             subj = subject_of(tok) or self._statement_author(tok)
@@ -660,6 +728,10 @@ class EventCoder:
 
     def _is_obligation(self, tok) -> bool:
         g = self.grammar
+        if tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in tok.children):
+            # "Y must withdraw and stop the attacks" (an active, affirmed obligation only)
+            head = tok.head
+            return not is_negated(head) and not is_passive(head) and self._is_obligation(head)
         if any(c.dep_ == "aux" and c.lower_ in g.obligation_aux for c in tok.children):
             return True
         if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.lemma_.lower() in g.ready_adj:
@@ -879,6 +951,11 @@ class EventCoder:
             # only for an act the codebook knows.
             return [], claimed, set()
         code = self.books.cameo.family_code(family, embedded.code if embedded else None)
+        if family == "intent" and tok.lemma_.lower() in self.grammar.light_chain and (
+                embedded is None or not code.startswith("03")):
+            # "sought to improve ties" is an intent to cooperate (03x); "sought to expel the
+            # envoy", "strove to capture the town": the attempt is coded as the act itself.
+            return None
         pid = f"modal.{family}.{tok.lemma_.lower()}" + (f">{embedded.pattern_id}" if embedded else "")
         subj = (subject_of(tok) or self._statement_author(tok)) if not is_passive(tok) else agent_of(tok)
         speaker = self._speaker(tok, ctx)
@@ -992,7 +1069,8 @@ class EventCoder:
         content = next((c for c in ev.trigger.children if c.dep_ == "ccomp"), None)
         if content is None or is_negated(content):
             return ev
-        words = {content.lemma_.lower()} | {c.lemma_.lower() for c in content.children if c.dep_ in ("acomp", "attr")}
+        words = {content.lemma_.lower(), content.lower_} | {
+            w for c in content.children if c.dep_ in ("acomp", "attr") for w in (c.lemma_.lower(), c.lower_)}
         for code, mood in (("013", self.grammar.optimistic), ("012", self.grammar.pessimistic)):
             if words & mood:
                 return dataclasses.replace(ev, code=code, pattern_id=f"{ev.pattern_id}>mood")
@@ -1036,6 +1114,28 @@ class EventCoder:
         if not obliged or (ev.source is not None and obliged[0].code == ev.source.code):
             return ev
         return dataclasses.replace(ev, code="100", pattern_id=f"obligation.demand>{ev.pattern_id}", target=obliged[0])
+
+    def _mood_events(self, sent, ctx) -> list[CodedEvent]:
+        """"Kenya is optimistic about the talks", "X remained skeptical": an actor's stated mood is
+        an optimistic (013) or pessimistic (012) comment, when the sentence codes nothing else."""
+        g = self.grammar
+        for tok in sent:
+            if tok.dep_ != "acomp" or tok.head.pos_ not in ("AUX", "VERB") or tok.head.lemma_.lower() not in MOOD_COPULAS:
+                continue
+            words = {tok.lemma_.lower(), tok.lower_}
+            code = "013" if words & g.optimistic else "012" if words & g.pessimistic else None
+            verb = tok.head
+            if code is None or is_negated(verb) or is_negated(tok) or _in_background_clause(verb):
+                continue
+            if verb.dep_ not in ("ROOT", "ccomp", "conj"):
+                continue
+            subj = subject_of(verb)
+            if subj is None:
+                continue
+            sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True)
+            targets = self._target_candidates(tok, None, ctx)
+            return self._pairs(tok, code, f"mood.{tok.lemma_.lower()}", sources, targets)
+        return []
 
     def _ready_intents(self, sent, ctx, events: list[CodedEvent]) -> list[CodedEvent]:
         """"X is willing to help", "Y said it is prepared to ...": an intent to cooperate (030)
@@ -1087,6 +1187,8 @@ class EventCoder:
         return events
 
 
+CROWD_COUNTS = {"thousand", "hundred", "dozen", "million", "ten", "score"}
+MOOD_COPULAS = {"be", "remain", "stay", "appear", "seem", "sound", "feel"}
 BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "before", "because", "when",
                     "where", "although", "though", "whereas", "once"}
 
@@ -1122,6 +1224,15 @@ def _attribution(tok) -> bool:
     doc = tok.doc
     return any(c.dep_ == "nsubj" and c.left_edge.i > tok.sent.start and doc[c.left_edge.i - 1].text == ","
                for c in tok.children)
+
+
+def _to_the_press(ev: CodedEvent) -> CodedEvent:
+    """"spoke to VOA", "met with reporters": talking to the media is a statement (010), not a
+    consultation."""
+    t = ev.target
+    if ev.code[:2] != "04" or t is None or not (t.agent == "MED" or (t.code or "").endswith("MED")):
+        return ev
+    return dataclasses.replace(ev, code="010", pattern_id=f"{ev.pattern_id}>press")
 
 
 def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:

@@ -66,3 +66,45 @@ def test_nationality_on_a_non_actor_noun_is_no_source(code_text):
 def test_supporters_named_in_parentheses_are_the_targets(code_text):
     ev = code_text("Germany called on the supporters of the government (Russia and Iran) to use their influence.")
     assert sorted(e["target_code"] for e in ev if e["cameo_root"] == "02") == ["IRN", "RUS"]
+
+
+# ---- round 2 (issue #3)
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Russian aircraft bombed rebel positions in Syria.", "RUSMIL"),
+    ("Ugandan helicopters attacked rebel positions near the border.", "UGAMIL"),
+    ("French unions called a general strike.", "FRALAB"),
+])
+def test_sector_nouns_for_aircraft_and_unions(code_text, text, source):
+    evs = code_text(text)
+    assert evs and evs[0]["source_code"] == source
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Kenyan fundamentalist leaders condemned the Ugandan government.", "KENRAD"),
+    ("The leaders of the Kenyan rebels condemned the Ugandan government.", "KENREB"),
+    ("Kenyan leaders condemned the Ugandan government.", "KENGOV"),
+])
+def test_a_generic_head_takes_the_sector_of_its_modifier(code_text, text, source):
+    evs = code_text(text)
+    assert [e["source_code"] for e in evs] == [source]
+
+
+def test_a_spy_plane_is_intelligence_not_military(code_text):
+    evs = code_text("Japan accused a Chinese spy plane of violating its airspace.")
+    assert [e["target_code"] for e in evs] == ["CHNSPY"]
+
+
+def test_a_place_held_by_a_sector_takes_the_country_it_is_in(code_text):
+    evs = code_text("Kenyan jets bombed militant hideouts in southern Somalia.")
+    assert [(e["source_code"], e["target_code"]) for e in evs] == [("KENMIL", "SOMREB")]
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Thousands protested in Nairobi against the new tax law.", "KENCVL"),
+    ("Hundreds rallied in Kampala against the Ugandan government.", "UGACVL"),
+])
+def test_a_bare_crowd_count_is_civilians_of_where_it_acts(code_text, text, source):
+    evs = code_text(text)
+    assert evs and evs[0]["source_code"] == source and evs[0]["cameo_root"] == "14"

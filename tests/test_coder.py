@@ -596,3 +596,129 @@ def test_pronoun_speaker_of_nested_speech_is_the_outer_speaker(code_text):
     evs = code_text("The Kenyan president said that he told the Ugandan leader that Uganda must release the prisoners.")
     assert [e["cameo_root"] for e in evs] == ["10"]
     assert evs[0]["source_code"] == "KENGOV" and evs[0]["target_code"] == "UGA"
+
+
+# ---- round 2 (issue #3)
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ("Kenya sought to improve relations with Uganda.", "032", "UGA"),
+    ("Kenya will strive to provide aid to Uganda.", "033", "UGA"),
+])
+def test_seeking_or_striving_to_cooperate_is_an_intent(code_text, text, code, target):
+    evs = code_text(text)
+    assert [e["cameo_code"] for e in evs] == [code] and evs[0]["target_code"] == target
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The Ugandan government is seeking to expel the Kenyan ambassador.", "161"),
+    ("Kenyan rebels attempted to assassinate the Ugandan president.", "185"),
+])
+def test_seeking_or_attempting_a_conflict_act_is_the_act_coded_once(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+def test_active_found_guilty_is_a_court_ruling_on_the_adjectives_subject(code_text):
+    evs = code_text("The Ugandan court found the Kenyan opposition leader guilty of treason.")
+    assert [e["cameo_code"] for e in evs] == ["116"]
+    assert evs[0]["source_code"] == "UGAJUD" and evs[0]["target_code"] == "KENOPP"
+    assert code_text("The Ugandan court found the Kenyan opposition leader not guilty.") == []
+
+
+@pytest.mark.parametrize("text, root", [
+    ("Japan sent 700 kg of medicine to Kenya.", "07"),
+    ("Japan sent 300 bags of rice to Kenya.", "07"),
+])
+def test_measure_nouns_stand_for_what_they_measure(code_text, text, root):
+    evs = code_text(text)
+    assert [e["cameo_root"] for e in evs] == [root] and evs[0]["target_code"] == "KEN"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Kenya has prohibited arms sales to Uganda.", "1622"),
+    ("The Kenyan government prohibited all opposition rallies in Nairobi.", "1721"),
+    ("The Ugandan authorities forbade the Kenyan journalists from travelling.", "172"),
+])
+def test_prohibit_and_forbid_code_like_ban(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "The Kenyan foreign ministry did not respond to a Reuters request for comment.",
+    "The Kenyan embassy did not immediately reply to an email requesting comment.",
+    "China released an AI development program last year.",
+    "According to the annual report released by the Kenyan government, exports grew.",
+])
+def test_reporters_requests_and_released_documents_are_no_events(code_text, text):
+    assert code_text(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The Kenyan president spoke to VOA on Monday.",
+    "The Kenyan president met with reporters in Nairobi.",
+])
+def test_talking_to_the_media_is_a_statement_not_a_consultation(code_text, text):
+    assert [e["cameo_code"] for e in code_text(text)] == ["010"]
+
+
+def test_warning_that_someone_must_act_is_one_demand(code_text):
+    evs = code_text("Kenya warned that Uganda must withdraw its troops or face sanctions.")
+    assert [(e["cameo_root"], e["source_code"], e["target_code"]) for e in evs] == [("10", "KEN", "UGA")]
+
+
+def test_an_obligation_covers_a_conjoined_verb(code_text):
+    evs = code_text("Kenya said Uganda must return the refugees and stop the attacks.")
+    assert {e["cameo_root"] for e in evs} == {"10"} and {e["target_code"] for e in evs} == {"UGA"}
+
+
+def test_thing_made_by_no_one_named_gives_no_event(code_text):
+    assert code_text("The statement followed a Kenyan proposal made on Monday for the council to lift sanctions on Uganda.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya denied supporting the Ugandan rebels.",
+    "Kenya denied that its troops attacked Ugandan villages.",
+])
+def test_what_is_denied_did_not_happen(code_text, text):
+    assert [e["cameo_code"] for e in code_text(text)] == ["016"]
+
+
+def test_the_accused_is_the_target_not_the_object_of_the_alleged_act(code_text):
+    evs = code_text("Kenya accused Uganda of arming the Somali militants.")
+    assert [(e["cameo_root"], e["target_code"]) for e in evs] == [("11", "UGA")]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Kenya is optimistic about the talks with Uganda.", "013"),
+    ("The Kenyan president remained hopeful that the talks would succeed.", "013"),
+    ("The Kenyan foreign minister said he was concerned about the violence in Uganda.", "012"),
+])
+def test_an_actors_stated_mood_is_an_optimistic_or_pessimistic_comment(code_text, text, code):
+    assert [e["cameo_code"] for e in code_text(text)] == [code]
+
+
+def test_a_negated_mood_is_no_comment(code_text):
+    assert code_text("Kenya is not optimistic about the talks.") == []
+
+
+def test_a_negated_passive_obligation_does_not_spread_to_a_conjoined_verb(code_text):
+    evs = code_text("The Kenyan minister told reporters that the results should not be published and called for a review.")
+    assert all(e["cameo_root"] != "10" for e in evs)
+
+
+def test_striking_on_an_idea_is_no_attack(code_text):
+    assert code_text("Kenyan negotiators struck on the idea of a joint border commission.") == []
+
+
+def test_threatening_to_use_force_is_a_threat_of_military_force(code_text):
+    evs = code_text("Kenya threatened to use force against the Ugandan rebels.")
+    assert [e["cameo_code"] for e in evs] == ["1384"] and evs[0]["target_code"] == "UGAREB"
+
+
+def test_a_public_health_alert_is_no_military_posture(code_text):
+    assert code_text("Kenya went on high alert after the health emergency was declared.") == []
+
+
+def test_who_stands_accused_is_the_target_not_the_accuser(code_text):
+    evs = code_text("The Kenyan opposition leader stands accused of treason.")
+    assert [(e["cameo_root"], e["source_code"], e["target_code"]) for e in evs] == [("11", None, "KENOPP")]
