@@ -115,3 +115,23 @@ def test_unknown_gzip_and_unsupported_types(tmp_path):
     _, rejects, counts = run([tmp_path])
     assert sorted(r.reason for r in rejects) == sorted([errors.REJECT_BAD_GZIP, errors.REJECT_UNSUPPORTED])
     assert counts.read == 2
+
+
+def test_plain_english_skips_the_statistical_detector_and_other_languages_do_not(monkeypatch):
+    from pipeline import ingest
+
+    settings = ingest.IngestSettings()
+    english = ("The foreign minister said on Tuesday that the talks with the rebels would resume in Geneva "
+               "after the ceasefire, which has been broken by both sides, was restored by the army.")
+    french = ("Le ministre des affaires étrangères a déclaré mardi que les pourparlers avec les rebelles "
+              "reprendraient à Genève après le rétablissement du cessez-le-feu par l'armée.")
+    asked = []
+    real = ingest._language_detector
+
+    def counting(candidates):
+        asked.append(candidates)
+        return real(candidates)
+
+    monkeypatch.setattr(ingest, "_language_detector", counting)
+    assert ingest.detect_language(english, settings) == "en" and asked == []
+    assert ingest.detect_language(french, settings) == "fr" and len(asked) == 1
