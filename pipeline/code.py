@@ -243,8 +243,8 @@ class ArticleCoder:
         exprs = sent.doc.user_data.get(key)
         if exprs is None:
             exprs = sent.doc.user_data[key] = find_time_expressions(sent.text, art.published)
-        if exprs:
-            chosen = _attached_expression(exprs, sent, trig)
+        chosen = _attached_expression(exprs, sent, trig) if exprs else None
+        if chosen is not None:
             return chosen.date, chosen.precision, "text"
         if art.published:
             return art.published, "day", "published"
@@ -354,17 +354,65 @@ def _local(actor: Actor | None, sent) -> Actor | None:
     return dataclasses.replace(actor, start=None, end=None)
 
 
-def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpression:
-    """Prefer a date in the trigger's clause (its subtree, or its head's); else the nearest."""
+_OWN_CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "csubj", "xcomp", "conj", "parataxis")
+
+
+def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpression | None:
+    """The date of the event at `trig`: one the trigger governs, else one its head governs, else
+    one governed by no other predicate of the sentence (nearest first). A date that belongs to
+    another verb or to a noun of its own ("where no aid has arrived since 2012", "the 2008 war")
+    is not this event's: then None, and the publication date stands."""
     base = sent.start_char
-    clause = {t.idx - base for t in trig.subtree}
-    head = trig.head if trig.dep_ in ("dobj", "pobj", "xcomp", "nsubj") else trig
-    clause_head = {t.idx - base for t in head.subtree} if head is not trig else clause
-    for group in (clause, clause_head):
-        inside = [e for e in exprs if any(e.start <= off < e.end for off in group)]
-        if inside:
-            return min(inside, key=lambda e: abs(e.start - (trig.idx - base)))
-    return min(exprs, key=lambda e: abs(e.start - (trig.idx - base)))
+    by_offset = {t.idx - base: t for t in sent}
+    # The predicate the event hangs from: the nearest verb above a nominal, participial or
+    # subordinate trigger ("killed ... in air raids carried out by ..." -> killed).
+    head = trig
+    if trig.pos_ not in ("VERB", "AUX") or trig.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl"):
+        node = trig
+        while node.head is not node:
+            node = node.head
+            if node.pos_ in ("VERB", "AUX"):
+                head = node
+                break
+
+    def governor(expr):
+        toks = [t for off, t in by_offset.items() if expr.start <= off < expr.end]
+        if not toks:
+            return None
+        inside = {t.i for t in toks}
+        node = next((t for t in toks if t.head.i not in inside or t.head is t), toks[0])
+        while node.head is not node:
+            node = node.head
+            if node.i in (trig.i, head.i) or node.pos_ in ("VERB", "AUX") or node.dep_ in _OWN_CLAUSE_DEPS:
+                return node
+            if node.pos_ == "NOUN" and node.i != trig.i and any(c.i in inside and c.dep_ in ("nummod", "compound", "amod", "npadvmod")
+                                                                 for c in node.children):
+                return node  # "the 2008 war": the year is the noun's
+        return node
+
+    governed = [(e, governor(e)) for e in exprs]
+    for target in (trig, head):
+        mine = [e for e, g in governed if g is not None and g.i == target.i]
+        if mine:
+            return min(mine, key=lambda e: abs(e.start - (trig.idx - base)))
+    # Parses often hang a phrase on the wrong word ("killed since April 22, mostly in air raids"):
+    # a date close to the trigger still counts, unless a noun of its own holds it ("the 2008 war").
+    near = [e for e, g in governed
+            if (g is None or g.pos_ != "NOUN") and _token_distance(sent, e, trig) <= NEAR_DATE_TOKENS]
+    if near:
+        return min(near, key=lambda e: abs(e.start - (trig.idx - base)))
+    return None
+
+
+NEAR_DATE_TOKENS = 8
+
+
+def _token_distance(sent, expr: TimeExpression, trig) -> int:
+    base = sent.start_char
+    offs = [t.i for t in sent if expr.start <= t.idx - base < expr.end]
+    if not offs:
+        return 10**6
+    return min(abs(i - trig.i) for i in offs)
 
 
 def _attached_toponym(spans, trig):

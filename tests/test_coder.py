@@ -722,3 +722,21 @@ def test_a_public_health_alert_is_no_military_posture(code_text):
 def test_who_stands_accused_is_the_target_not_the_accuser(code_text):
     evs = code_text("The Kenyan opposition leader stands accused of treason.")
     assert [(e["cameo_root"], e["source_code"], e["target_code"]) for e in evs] == [("11", None, "KENOPP")]
+
+
+# ---- event dates: whose date is it (issue #5)
+
+@pytest.mark.parametrize("text, expected, source", [
+    # The date the trigger governs wins over one in a clause of its own.
+    ("Kenyan police on Monday arrested 30 protesters who had marched through Nairobi since 2014.",
+     dt.date(2016, 5, 2), "text"),
+    ("The UN envoy urged Syria on Monday to allow deliveries to the town, where no food has arrived since 2014.",
+     dt.date(2016, 5, 2), "text"),
+    # A year that belongs to a noun ("the 2012 war") is not the date of this event: the
+    # publication date stands, flagged as such.
+    ("The French minister condemned the killings of villagers by Malian militants during the 2012 war.",
+     dt.date(2016, 5, 4), "published"),
+])
+def test_an_event_takes_its_own_date_not_another_clauses(code_text, text, expected, source):
+    ev = code_text(text, published=dt.date(2016, 5, 4))
+    assert ev and ev[0]["event_date"] == expected and ev[0]["event_date_source"] == source
