@@ -107,10 +107,10 @@ def _phrase_tokens(nlp, phrases: list[str]) -> list[list[str]]:
     import hashlib
     import marshal
 
-    from pipeline.places import _cache_dir
+    from pipeline.paths import user_cache_dir
 
     key = hashlib.sha256(("\x1f".join(phrases) + nlp.meta.get("name", "") + nlp.meta.get("version", "")).encode()).hexdigest()[:16]
-    path = _cache_dir() / f"actor-phrases-{key}.bin"
+    path = user_cache_dir() / f"actor-phrases-{key}.bin"
     try:
         cached = marshal.loads(path.read_bytes())
         if len(cached) == len(phrases):

