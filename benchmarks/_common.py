@@ -47,3 +47,14 @@ def write_jsonl(rows, path: Path) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r) + "\n")
+
+
+def add_repeat_option(parser) -> None:
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="Use the corpus N times (copies marked so ingest does not dedupe them): "
+                             "fixed start-up costs weigh less on a bigger corpus, as in production.")
+
+
+def repeated(texts: list[str], times: int) -> list[str]:
+    """The texts `times` over; each copy ends with a distinct line, so none is a duplicate."""
+    return [t if k == 0 else f"{t}\n\nCopy {k}." for k in range(times) for t in texts]

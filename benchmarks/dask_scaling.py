@@ -13,19 +13,17 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SAMPLE, corpus_texts, median, timed, word_count, write_jsonl  # noqa: E402
+from _common import add_repeat_option, repeated, SAMPLE, corpus_texts, median, timed, word_count, write_jsonl  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("corpus", nargs="?", type=Path, default=SAMPLE)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="Use the corpus N times (copies marked so ingest does not dedupe them): the "
-                         "fixed start-up of the cluster and of each worker weighs less.")
+    add_repeat_option(ap)
     args = ap.parse_args()
     base = corpus_texts(args.corpus)
-    texts = [t if k == 0 else f"{t}\n\nCopy {k}." for k in range(args.repeat) for t in base]
+    texts = repeated(base, args.repeat)
     words = word_count(texts)
     times: dict[int, list[float]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SAMPLE, corpus_texts, median, timed, write_jsonl  # noqa: E402
+from _common import add_repeat_option, repeated, SAMPLE, corpus_texts, median, timed, write_jsonl  # noqa: E402
 
 
 def main() -> None:
@@ -21,12 +21,10 @@ def main() -> None:
     ap.add_argument("corpus", nargs="?", type=Path, default=SAMPLE)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--n-process", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="Use the corpus N times (copies marked so ingest does not dedupe them): start-up "
-                         "costs weigh less on a bigger corpus, as in production.")
+    add_repeat_option(ap)
     args = ap.parse_args()
     base_texts = corpus_texts(args.corpus)
-    texts = [t if k == 0 else f"{t}\n\nCopy {k}." for k in range(args.repeat) for t in base_texts]
+    texts = repeated(base_texts, args.repeat)
     n_new = max(1, len(texts) // 20)
     base, extra = texts[:-n_new], texts[-n_new:]
     full_t, inc_t = [], []

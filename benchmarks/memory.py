@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, SAMPLE, corpus_texts, word_count, write_jsonl  # noqa: E402
+from _common import repeated, ROOT, SAMPLE, corpus_texts, word_count, write_jsonl  # noqa: E402
 
 # Runs the command and samples its process tree (the coder and its forked workers) every 50 ms:
 # prints the largest single process's peak (kernel ru_maxrss) and the peak of their summed PSS
@@ -57,8 +57,7 @@ def main() -> None:
         one, many = Path(tmp) / "one.jsonl", Path(tmp) / "many.jsonl"
         write_jsonl([{"id": f"a{i}", "text": t} for i, t in enumerate(texts)], one)
         # Copies get a distinct last line: identical texts would be deduplicated by ingest.
-        write_jsonl([{"id": f"r{k}-{i}", "text": f"{t}\n\nCopy {k}."} for k in range(args.times)
-                     for i, t in enumerate(texts)], many)
+        write_jsonl([{"id": f"r{i}", "text": t} for i, t in enumerate(repeated(texts, args.times))], many)
         cmd = [sys.executable, "-m", "pipeline", "code", "--no-cache", "--workers", str(args.n_process), "--out"]
         a = peak_rss_mib([*cmd, str(Path(tmp) / "e1.parquet"), str(one)])
         b = peak_rss_mib([*cmd, str(Path(tmp) / "e10.parquet"), str(many)])

