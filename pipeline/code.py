@@ -478,8 +478,13 @@ class EventWriter:
         self.count = 0
 
     def __enter__(self):
+        import threading
+
         self._tmp = self._ctx.__enter__()
         self._writer = pq.ParquetWriter(self._tmp, EVENT_SCHEMA, compression="zstd")
+        # pyarrow imports pandas on its first conversion from Python objects (~0.3 s): have that
+        # happen now, in the background while articles are parsed, not after the last one.
+        threading.Thread(target=events_table, args=([],), daemon=True).start()
         return self
 
     def write(self, rows: list[dict[str, Any]]) -> None:

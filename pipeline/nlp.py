@@ -66,7 +66,7 @@ def _token_rules_store(nlp):
     from pipeline.paths import user_cache_dir
 
     tag = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}-spacy{spacy.__version__}"
-    return user_cache_dir() / f"token-rules-{MemoisedTokenRules.FORMAT}-{tag}.pkl"
+    return user_cache_dir() / f"token-rules-{MemoisedTokenRules.FORMAT}-{tag}.npz"
 
 
 MEMO_FACTORY = "polemos_memoised_token_rules"
@@ -83,7 +83,7 @@ class MemoisedTokenRules:
     matches. The output is identical to the real components' (tests/test_nlp.py)."""
 
     MAX_ENTRIES = 2_000_000  # bounded memory on any corpus
-    FORMAT = 1
+    FORMAT = 2
     store = None  # file the table is kept in between runs (as strings: hashes need their strings)
     _saved = 0
 
@@ -150,24 +150,27 @@ class MemoisedTokenRules:
             doc[i].tag, doc[i].dep = int(values[i, 3]), int(values[i, 4])
         return doc
 
-    # Field order of a stored entry: key (word, tag, label), then value (POS, morph, lemma, tag, label).
+    FIELDS = ("ORTH", "TAG", "DEP", "POS", "MORPH", "LEMMA", "TAG", "DEP")  # key, then value
     _MORPH_FIELD = 4
 
     def attach_store(self, path) -> None:
-        """Start from the table a previous run learnt (absent or unreadable: start empty)."""
-        import pickle
+        """Start from the table a previous run learnt (absent, unreadable or made with other
+        string hashes: start empty). The table is kept as id arrays plus the strings behind the
+        ids, so loading it is one array read and a few thousand string additions."""
+        import numpy
 
         self.store = path
         try:
-            with open(path, "rb") as fh:
-                entries = pickle.load(fh)
-            strings, morphology = self.vocab.strings, self.vocab.morphology
-            for entry in entries:
-                ids = tuple(0 if x is None else (morphology.add(x) if i == self._MORPH_FIELD else strings.add(x))
-                            for i, x in enumerate(entry))
-                self.attributes[ids[:3]] = ids[3:]
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-            self.attributes.clear()
+            with numpy.load(path, allow_pickle=False) as data:
+                table, ids, strings, morphs = data["table"], data["string_ids"], data["strings"], data["morphs"]
+            added = [self.vocab.strings.add(x) for x in strings.tolist()]
+            added += [self.vocab.morphology.add(x) for x in morphs.tolist()]
+            if table.ndim != 2 or table.shape[1] != len(self.FIELDS) or added != ids.tolist():
+                raise ValueError("a table written by another spaCy version")
+            rows = table.tolist()
+            self.attributes = {tuple(r[:3]): tuple(r[3:]) for r in rows}
+        except (OSError, EOFError, ValueError, KeyError, TypeError):
+            self.attributes = {}
         self._saved = len(self.attributes)
 
     def flush(self) -> None:
@@ -178,18 +181,24 @@ class MemoisedTokenRules:
             self.save()
 
     def save(self) -> None:
-        import pickle
+        import numpy
 
         from pipeline.io import atomic_path
 
         self._saved = len(self.attributes)
-        if self.store is None:
+        if self.store is None or not self.attributes:
             return
-        strings = self.vocab.strings
-        entries = [tuple(strings[x] if x else None for x in (*k, *v)) for k, v in self.attributes.items()]
+        table = numpy.array([(*k, *v) for k, v in self.attributes.items()], dtype="uint64")
+        morph_ids = set(table[:, self._MORPH_FIELD].tolist()) - {0}
+        pos = self.FIELDS.index("POS")
+        other = set(numpy.delete(table, [pos, self._MORPH_FIELD], axis=1).ravel().tolist()) - {0}
+        strings, morphology = self.vocab.strings, self.vocab.morphology
+        string_ids, morph_list = sorted(other), sorted(morph_ids)
         try:
             with atomic_path(self.store) as tmp, open(tmp, "wb") as fh:
-                pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                numpy.savez(fh, table=table, string_ids=numpy.array(string_ids + morph_list, dtype="uint64"),
+                            strings=numpy.array([strings[x] for x in string_ids], dtype=str),
+                            morphs=numpy.array([str(morphology.get(x)) for x in morph_list], dtype=str))
         except OSError:
             pass  # an unwritable cache only costs time
 

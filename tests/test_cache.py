@@ -121,5 +121,5 @@ def test_derived_indexes_read_back_from_the_user_cache_give_the_same_events(tmp_
                              capture_output=True, text=True, cwd=ROOT, env=env)
         assert res.returncode == 0, res.stderr
         outputs.append(out.read_bytes())
-    assert list(user_cache.glob("codebooks-*.pkl")) and list(user_cache.glob("token-rules-*.pkl"))
+    assert list(user_cache.glob("codebooks-*.pkl")) and list(user_cache.glob("token-rules-*.npz"))
     assert outputs[0] == outputs[1]
