@@ -381,6 +381,18 @@ def _click_exceptions():
     return pick("NoArgsIsHelpError"), pick("UsageError"), pick("Abort"), pick("ClickException")
 
 
+def run() -> None:
+    """The `polemos` command (and `python -m pipeline`): main(), then a quick exit. Freezing the
+    objects left at exit keeps the interpreter from garbage-collecting spaCy, pyarrow, pandas and
+    Dask one object at a time (~0.25 s of every run); outputs are closed and in place by then."""
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors on stderr, never a traceback, for user errors."""
     no_args, usage, abort, click_error = _click_exceptions()

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -475,19 +476,21 @@ class EventWriter:
         self._tmp = None
         self._writer = None
         self._buffer: list[dict[str, Any]] = []
+        self._warm_up: threading.Thread | None = None
         self.count = 0
 
     def __enter__(self):
-        import threading
-
         self._tmp = self._ctx.__enter__()
         self._writer = pq.ParquetWriter(self._tmp, EVENT_SCHEMA, compression="zstd")
-        # pyarrow imports pandas on its first conversion from Python objects (~0.3 s): have that
-        # happen now, in the background while articles are parsed, not after the last one.
-        threading.Thread(target=events_table, args=([],), daemon=True).start()
         return self
 
     def write(self, rows: list[dict[str, Any]]) -> None:
+        if self._warm_up is None:
+            # pyarrow imports pandas on its first conversion from Python objects (~0.3 s): have
+            # that happen in the background while the next articles are parsed, not after the
+            # last one (and not at start-up, where it would delay the first articles).
+            self._warm_up = threading.Thread(target=events_table, args=([],), daemon=True)
+            self._warm_up.start()
         self._buffer.extend(rows)
         if len(self._buffer) >= self.row_group_size:
             self.flush()

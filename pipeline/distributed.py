@@ -81,6 +81,12 @@ def _worker_coder(codebook_root: str, key: tuple):
     from pipeline.code import ArticleCoder, CodeSettings
     from pipeline.codebook.loader import load_codebooks
 
+    import atexit
+    import gc
+
+    # A worker process that ends (a cluster closing) need not garbage-collect a loaded model
+    # object by object on its way out (~0.4 s of every cluster shutdown).
+    atexit.register(gc.freeze)
     model, batch_size, max_tokens = key
     settings = CodeSettings(model=model, n_process=1, batch_size=batch_size, max_sentence_tokens=max_tokens)
     return ArticleCoder(load_codebooks(Path(codebook_root)), settings).prepare()
