@@ -340,7 +340,7 @@ def _under_locative(tok) -> bool:
     for _ in range(3):
         if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS:
             return True
-        if node.dep_ not in ("compound", "conj", "appos", "pobj") or node.head is node:
+        if node.dep_ not in ("compound", "conj", "appos", "pobj") or node.head.i == node.i:
             return False
         node = node.head
     return False
@@ -370,7 +370,7 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
     head = trig
     if trig.pos_ not in ("VERB", "AUX") or trig.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl"):
         node = trig
-        while node.head is not node:
+        while node.head.i != node.i:
             node = node.head
             if node.pos_ in ("VERB", "AUX"):
                 head = node
@@ -381,8 +381,8 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
         if not toks:
             return None
         inside = {t.i for t in toks}
-        node = next((t for t in toks if t.head.i not in inside or t.head is t), toks[0])
-        while node.head is not node:
+        node = next((t for t in toks if t.head.i not in inside or t.head.i == t.i), toks[0])
+        while node.head.i != node.i:
             node = node.head
             if node.i in (trig.i, head.i) or node.pos_ in ("VERB", "AUX") or node.dep_ in _OWN_CLAUSE_DEPS:
                 return node
@@ -425,7 +425,7 @@ def _attached_toponym(spans, trig):
 
     heads = {trig.i}
     heads.update(c.i for c in trig.children if c.dep_ in ("dobj", "pobj"))
-    if trig.head is not trig:
+    if trig.head.i != trig.i:
         heads.add(trig.head.i)
     container_words = PLACE_WORDS | {"town", "village", "outskirts", "suburb", "part", "percent", "capital", "centre",
                                      "center", "streets", "neighborhood", "neighbourhood", "camp", "enclave"}
@@ -442,7 +442,7 @@ def _attached_toponym(spans, trig):
             if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in container_words:
                 node = node.head.head  # "the town of Tulkarm": go on from "town"
                 continue
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
     if not attached:

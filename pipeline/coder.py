@@ -172,10 +172,10 @@ def _preps(tok):
             if c.dep_ in ("prep", "agent", "dative") and c.pos_ in ("ADP", "SCONJ", "ADV"):
                 pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None:
-                    out.append((c.lower_, pobj, h is tok))
+                    out.append((c.lower_, pobj, h.i == tok.i))
                     # "on X and Y"
                     for conj in pobj.conjuncts:
-                        out.append((c.lower_, conj, h is tok))
+                        out.append((c.lower_, conj, h.i == tok.i))
     return out
 
 
@@ -277,7 +277,7 @@ def subject_of(tok):
             return subj
         if tok.dep_ == "relcl":
             return tok.head
-        if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head.i != tok.i:
             # "acomp": "they are willing to forgive X": the subject of the copula.
             # "X is expected to hold talks": the raised subject of a passive head.
             deps = ("nsubj", "csubj", "expl", "nsubjpass") if tok.dep_ == "xcomp" else deps
@@ -383,7 +383,7 @@ class EventCoder:
             elif t.pos_ == "NOUN" and self.index.candidates("noun", t.lemma_.lower()):
                 # "the regime's attacks", "strikes by the regime": the actor behind an event noun.
                 inner = agent_of(t) or next((c for c in t.children if c.dep_ == "poss"), None)
-                if inner is not None and inner is not t:
+                if inner is not None and inner.i != t.i:
                     out.extend(self._actors(inner, ctx, speaker, as_source))
         return out
 
@@ -472,7 +472,7 @@ class EventCoder:
                 actors = [a for a in (ctx.resolve(x) for x in _expand(c)) if a is not None and a.code]
                 if not actors:
                     continue
-                if h is not tok:
+                if h.i != tok.i:
                     return actors
                 own = ctx.resolve(tok)
                 if own is None or own.code is None:
@@ -520,7 +520,7 @@ class EventCoder:
         """The speaker when tok is the content of a speech verb ("X said it would ...")."""
         head = tok
         for _ in range(4):
-            if head.dep_ in ("ccomp", "conj", "xcomp", "acomp") and head.head is not head:
+            if head.dep_ in ("ccomp", "conj", "xcomp", "acomp") and head.head.i != head.i:
                 head = head.head
                 if head.lemma_.lower() in self.index.speech_lemmas:
                     subj = subject_of(head)
@@ -1209,7 +1209,7 @@ def _in_background_clause(tok) -> bool:
             return True  # "confident that Uganda would sign": a belief, not an event
         if node.dep_ in ("pobj", "pcomp") and node.head.lower_ in BACKGROUND_PREPS:
             return True  # "despite warnings by X", "after clashes with Y", "amid protests"
-        if node.head is node:
+        if node.head.i == node.i:
             return False
         node = node.head
     return False
@@ -1267,7 +1267,7 @@ def _continues_event(trig, coded_heads: set[int]) -> bool:
     purpose infinitive ("met X to discuss Y") attached to a verb coded as an event."""
     node = trig
     for _ in range(6):
-        if node.head is node:
+        if node.head.i == node.i:
             break
         if node.dep_ == "conj" or (node.dep_ == "ccomp" and node.head.tag_ == "VBG" and node.head.dep_ == "advcl"
                                    and node.head.lemma_.lower() in SPEECH_LEMMAS):
@@ -1275,7 +1275,7 @@ def _continues_event(trig, coded_heads: set[int]) -> bool:
             node = node.head
             continue
         break
-    if node.head.i not in coded_heads or node.head is node:
+    if node.head.i not in coded_heads or node.head.i == node.i:
         return False
     if node.dep_ == "advcl" and node.tag_ == "VBG":
         return True

@@ -740,3 +740,63 @@ def test_who_stands_accused_is_the_target_not_the_accuser(code_text):
 def test_an_event_takes_its_own_date_not_another_clauses(code_text, text, expected, source):
     ev = code_text(text, published=dt.date(2016, 5, 4))
     assert ev and ev[0]["event_date"] == expected and ev[0]["event_date_source"] == source
+
+
+# --------------------------------------------------------------------------- parse walks end at the root
+# spaCy builds a new Token object on every access, so walks up the tree must compare positions,
+# not identity: on a verbless misparse a walk from a date never met a verb and never stopped.
+
+def _parsed(words, heads, deps, pos):
+    import spacy
+    from spacy.tokens import Doc
+
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    return doc
+
+
+def _within(seconds, fn):
+    """fn() or a failure (not a hung test run) when it does not return in time."""
+    import signal
+
+    def stop(*_):
+        raise TimeoutError(f"no answer in {seconds} s: a walk up the parse did not stop")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        return fn()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_date_in_a_sentence_whose_root_is_a_name_ends_the_walk_at_the_root():
+    from pipeline.code import _attached_expression
+    from pipeline.dates import TimeExpression
+
+    # "Last week , Paris welcomed Rome for what she called talks ." parsed with the name as root.
+    words = ["Last", "week", ",", "Paris", "welcomed", "Rome", "for", "what", "she", "called", "talks", "."]
+    heads = [1, 5, 5, 5, 5, 5, 5, 9, 9, 6, 9, 5]
+    deps = ["amod", "npadvmod", "punct", "nmod", "amod", "ROOT", "prep", "dobj", "nsubj", "pcomp", "oprd", "punct"]
+    pos = ["ADJ", "NOUN", "PUNCT", "PROPN", "VERB", "PROPN", "ADP", "PRON", "PRON", "VERB", "NOUN", "PUNCT"]
+    doc = _parsed(words, heads, deps, pos)
+    sent = doc[:]
+    expr = TimeExpression(0, 9, "Last week", "2016-04-25", "day")
+    trig = doc[9]  # "called": the walk from "week" passes the root "Rome", never this verb
+    assert doc[5].head.i == 5 and doc[5].head is not doc[5]  # why identity cannot end the walk
+    found = _within(5, lambda: _attached_expression([expr], sent, trig))
+    assert found is None or found is expr  # it returns (before the fix it never did)
+
+
+def test_a_nominal_trigger_in_a_verbless_sentence_finds_no_verb_and_stops():
+    from pipeline.code import _attached_expression
+    from pipeline.dates import TimeExpression
+
+    # "Talks in Geneva on Monday ." : no verb anywhere above the nominal trigger.
+    words = ["Talks", "in", "Geneva", "on", "Monday", "."]
+    heads = [0, 0, 1, 0, 3, 0]
+    deps = ["ROOT", "prep", "pobj", "prep", "pobj", "punct"]
+    pos = ["NOUN", "ADP", "PROPN", "ADP", "PROPN", "PUNCT"]
+    doc = _parsed(words, heads, deps, pos)
+    expr = TimeExpression(19, 25, "Monday", "2016-05-02", "day")
+    assert _within(5, lambda: _attached_expression([expr], doc[:], doc[0])) is expr  # the trigger's own

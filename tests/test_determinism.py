@@ -47,6 +47,23 @@ def test_dask_local_cluster_gives_the_same_bytes(reference, tmp_path):
     assert out.read_bytes() == reference.read_bytes()
 
 
+def test_a_running_cluster_gives_the_same_bytes_and_its_workers_load_the_model_once(reference, tmp_path):
+    """`--scheduler tcp://...` on a cluster that outlives the runs: each run equals the local
+    output, and a second run reuses the coder the worker built in the first."""
+    from dask.distributed import Client, LocalCluster
+
+    from pipeline.distributed import _worker_coder
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+                      processes=True) as cluster, Client(cluster) as client:
+        for run in ("first", "second"):
+            out = tmp_path / f"{run}.parquet"
+            code(out, "--no-cache", "--scheduler", cluster.scheduler_address)
+            assert out.read_bytes() == reference.read_bytes()
+        (info,) = client.run(lambda: _worker_coder.cache_info()._asdict()).values()
+    assert info["misses"] == 1 and info["hits"] >= 2
+
+
 def test_cache_hits_give_the_same_bytes_and_codebook_changes_invalidate(reference, tmp_path):
     from pipeline.cache import CodedCache
     from pipeline.code import CodeSettings
