@@ -308,7 +308,7 @@ def _unresolved_place(trig, exclude: set[int], mentions) -> tuple[int, int] | No
         if tok.pos_ != "PROPN" or tok.i in exclude or tok.i in mentions or tok.lower_ in not_places():
             continue
         node = tok
-        while node.dep_ in ("compound", "flat") and node.head.pos_ == "PROPN":
+        while node.dep_ in ("compound", "flat") and node.head.pos_ == "PROPN" and node.head.i != node.i:
             node = node.head
         if node.i != tok.i:
             continue  # handled at the head of the name
