@@ -76,13 +76,12 @@ def settings_key(settings) -> tuple:
 @lru_cache(maxsize=2)
 def _worker_coder(codebook_root: str, key: tuple):
     """The coder of this worker process (local or Dask): built once, on first use."""
+    import atexit
+    import gc
     from pathlib import Path
 
     from pipeline.code import ArticleCoder, CodeSettings
     from pipeline.codebook.loader import load_codebooks
-
-    import atexit
-    import gc
 
     # A worker process that ends (a cluster closing) need not garbage-collect a loaded model
     # object by object on its way out (~0.4 s of every cluster shutdown).

@@ -84,7 +84,7 @@ class MemoisedTokenRules:
 
     MAX_ENTRIES = 2_000_000  # bounded memory on any corpus
     FORMAT = 2
-    store = None  # file the table is kept in between runs (as strings: hashes need their strings)
+    store = None  # file the table is kept in between runs (ids, with the strings they hash)
     _saved = 0
 
     def bind(self, vocab, ruler, lemmatizer) -> None:
@@ -151,7 +151,7 @@ class MemoisedTokenRules:
         return doc
 
     FIELDS = ("ORTH", "TAG", "DEP", "POS", "MORPH", "LEMMA", "TAG", "DEP")  # key, then value
-    _MORPH_FIELD = 4
+    _MORPH_FIELD = FIELDS.index("MORPH")
 
     def attach_store(self, path) -> None:
         """Start from the table a previous run learnt (absent, unreadable or made with other
