@@ -86,7 +86,7 @@ def polemos(args, cwd, env, ok=True):
 
 
 def set_version(repo, version, specs):
-    (repo / "params.yaml").write_text(f"package:\n  name: tiny-events\n  version: {version}\n  title: Tiny\n")
+    (repo / "params.yaml").write_text(f"package:\n  name: polemos-sample-events\n  version: {version}\n  title: Tiny\n")
     pq.write_table(event_table(specs), repo / "data" / "interim" / "events.parquet")
 
 
@@ -222,7 +222,7 @@ def test_pack_is_byte_reproducible_with_fixed_owners_times_and_modes(project, en
     with tarfile.open(tmp_path / "1.tar.gz") as tf:
         members = tf.getmembers()
     names = [m.name for m in members]
-    assert names == sorted(names) and names[0] == "tiny-events-0.2.0"
+    assert names == sorted(names) and names[0] == "polemos-sample-events-0.2.0"
     assert all(m.uid == 0 and m.gid == 0 and m.uname == "" and m.mtime == epoch for m in members)
     assert {m.mode for m in members if m.isfile()} == {0o644} and {m.mode for m in members if m.isdir()} == {0o755}
     with zipfile.ZipFile(tmp_path / "1.zip") as zf:
@@ -237,3 +237,33 @@ def test_pack_is_byte_reproducible_with_fixed_owners_times_and_modes(project, en
     polemos(f"release pack --release {folder} --out {tmp_path / '3.zip'}", project / "origin",
             {**env, "SOURCE_DATE_EPOCH": str(epoch + 86400)})
     assert (tmp_path / "3.zip").read_bytes() != outs[1][0]
+
+
+def readme_release_lines(prefixes):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Releases"):]
+    section = section[:section.index("\n## ", 3)]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    lines = [line.split("  #")[0].strip() for b in blocks for line in b.splitlines()]
+    return [line for line in lines if line.startswith(prefixes)]
+
+
+def test_readme_release_commands_run_as_written(project, env):
+    """The README's diff, pack and fetch lines, run as written (`polemos` = this checkout)."""
+    origin, clone = project / "origin", project / "clone"
+    assert "url = ~/.local/share/polemos/dvc-remote" in (ROOT / ".dvc" / "config").read_text()
+    assert "remote = local" in (ROOT / ".dvc" / "config").read_text()
+    fetch = readme_release_lines(("dvc fetch -r local",))
+    assert fetch == ["dvc fetch -r local --all-tags data/release"]  # what the missing-data error prints
+    assert readme_release_lines(("polemos release pack",)) == ["polemos release pack"]
+    polemos("release pack", origin, env)  # the current build, 0.2.0, under its default names
+    assert (origin / "polemos-sample-events-0.2.0.zip").is_file()
+    for folder in ("folder-0.1.0", "folder-0.2.0"):
+        polemos(f"release pack --release {project / folder}", origin, env)
+    assert (origin / "polemos-sample-events-0.1.0.zip").is_file() and (origin / "polemos-sample-events-0.2.0.tar.gz").is_file()
+    diffs = readme_release_lines(("polemos release diff",))
+    assert len(diffs) >= 4
+    for line in diffs:
+        out = polemos(line.removeprefix("polemos "), origin, env).stdout
+        assert "2 added, 1 removed, 2 changed, 3 unchanged" in out, line
+    run(fetch[0], clone, env)
