@@ -191,7 +191,7 @@ def read_rev(rev: str, repo: Path) -> Release:
     except Exception as exc:  # DVC: PathMissingError, FileNotFoundError, a remote that is not there ...
         raise _missing(rev, repo, f"the release data ({RELEASE_PATH}) of {rev}") from exc
     finally:
-        fs.close() if hasattr(fs, "close") else None
+        fs.close()
     if not names:
         raise _missing(rev, repo, f"the release data ({RELEASE_PATH}) of {rev}")
     return Release(rev, "rev", _version(pkg), _events_from_parts(parts, f"{rev}:{RELEASE_PATH}"))
@@ -204,11 +204,11 @@ def read_release(ref: str, repo: Path) -> Release:
         return read_folder(path)
     if path.is_file():
         return read_archive(path)
-    if ref.endswith(ARCHIVE_SUFFIXES) or "/" in ref and not is_git_rev(ref, repo):
-        raise PolemosError(f"{ref}: no such file or folder")
-    if not is_git_rev(ref, repo):
-        raise PolemosError(f"{ref}: not a release folder, a release archive (.zip, .tar.gz) or a git revision of {repo}")
-    return read_rev(ref, repo)
+    if is_git_rev(ref, repo):
+        return read_rev(ref, repo)
+    if ref.endswith(ARCHIVE_SUFFIXES):
+        raise PolemosError(f"{ref}: no such file")
+    raise PolemosError(f"{ref}: not a release folder, a release archive (.zip, .tar.gz) or a git revision of {repo}")
 
 
 # ---------------------------------------------------------------- previous tagged release
@@ -233,7 +233,9 @@ def previous_tag(version: str, repo: Path) -> str | None:
     res = _git(repo, "tag", "--list")
     if res.returncode != 0:
         return None  # not a git clone: no tags, a first release
-    tags = [(v, t) for t in res.stdout.split() if (v := parse_version(t)) is not None and v < current]
+    # A final release compares with the previous final release, not with its own release candidates.
+    tags = [(v, t) for t in res.stdout.split() if (v := parse_version(t)) is not None and v < current
+            and (current.prerelease or not v.prerelease)]
     return max(tags)[1] if tags else None
 
 

@@ -218,6 +218,9 @@ def test_pack_is_byte_reproducible_with_fixed_owners_times_and_modes(project, en
                 project / "origin", env)
         outs[n] = [(tmp_path / f"{n}{ext}").read_bytes() for ext in (".zip", ".tar.gz")]
     assert outs[1] == outs[2]
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert (tmp_path / "1.tar.gz").stat().st_mode & 0o777 == 0o666 & ~mask  # honours the umask, not 0600
     epoch = int(env["SOURCE_DATE_EPOCH"])
     with tarfile.open(tmp_path / "1.tar.gz") as tf:
         members = tf.getmembers()
@@ -267,3 +270,23 @@ def test_readme_release_commands_run_as_written(project, env):
         out = polemos(line.removeprefix("polemos "), origin, env).stdout
         assert "2 added, 1 removed, 2 changed, 3 unchanged" in out, line
     run(fetch[0], clone, env)
+
+
+def test_previous_tag_is_the_highest_semver_tag_below(tmp_path, env):
+    from pipeline.errors import PolemosError
+    from pipeline.release import previous_tag
+
+    run("git init -q && git commit -q --allow-empty -m x", tmp_path, env)
+    for tag in ("v0.1.0", "v0.2.0-rc.1", "v0.2.0", "0.10.0", "v1.0.0", "nightly", "v2"):
+        run(f"git tag {tag}", tmp_path, env)
+    assert previous_tag("0.1.0", tmp_path) is None
+    assert previous_tag("0.2.0", tmp_path) == "v0.1.0"          # not its own release candidate
+    assert previous_tag("0.2.0-rc.2", tmp_path) == "v0.2.0-rc.1"
+    assert previous_tag("0.3.0", tmp_path) == "v0.2.0"
+    assert previous_tag("0.10.1", tmp_path) == "0.10.0"          # SemVer order, not string order
+    assert previous_tag("3.0.0", tmp_path) == "v1.0.0"
+    outside = tmp_path.parent / "not-a-clone"
+    outside.mkdir()
+    assert previous_tag("3.0.0", outside) is None  # no git clone: no tags, a first release
+    with pytest.raises(PolemosError, match="not a SemVer version"):
+        previous_tag("two", tmp_path)
