@@ -102,7 +102,9 @@ def read_folder(folder: Path) -> Release:
 
 def _archive_members(path: Path) -> dict[str, bytes]:
     """name -> bytes of the events parts and datapackage.json inside a .zip or .tar.gz."""
-    wanted = lambda n: n.endswith("datapackage.json") or ("/events/" in f"/{n}" and n.endswith(".parquet"))  # noqa: E731
+    def wanted(name: str) -> bool:
+        return name.endswith("datapackage.json") or ("/events/" in f"/{name}" and name.endswith(".parquet"))
+
     out: dict[str, bytes] = {}
     try:
         if zipfile.is_zipfile(path):
