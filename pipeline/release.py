@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -448,11 +449,18 @@ def _members(release: Path, params: dict[str, Any], books_version: str) -> list[
     files = {p.relative_to(release).as_posix(): p.read_bytes() for p in release.rglob("*")
              if p.is_file() and not p.name.startswith(".")}
     root = f"{params['name']}-{params['version']}"
-    # Added only when the build did not already write them into the folder.
-    files.setdefault("CITATION.cff", citation_cff(params, books_version).encode())
-    files.setdefault("README.txt", (f"{root}\n\nCAMEO event data produced by Polemos. Start with report.html; the data "
-                                    "dictionary is DATA_DICTIONARY.md; checksums are in SHA256SUMS; datapackage.json "
-                                    "describes every table (Frictionless Data Package).\n").encode())
+    # Added only when the build did not already write them into the folder; then SHA256SUMS, if
+    # present, gains their lines so it still covers every file of the archive.
+    extra = {"CITATION.cff": citation_cff(params, books_version).encode(),
+             "README.txt": (f"{root}\n\nCAMEO event data produced by Polemos. Start with report.html; the data "
+                            "dictionary is DATA_DICTIONARY.md; checksums are in SHA256SUMS; datapackage.json "
+                            "describes every table (Frictionless Data Package).\n").encode()}
+    extra = {k: v for k, v in extra.items() if k not in files}
+    if extra and "SHA256SUMS" in files:
+        lines = files["SHA256SUMS"].decode("utf-8").splitlines()
+        lines += [f"{hashlib.sha256(v).hexdigest()}  {k}" for k, v in extra.items()]
+        files["SHA256SUMS"] = "".join(f"{line}\n" for line in sorted(lines, key=lambda x: x.split("  ", 1)[-1])).encode()
+    files.update(extra)
     return sorted(files.items())
 
 

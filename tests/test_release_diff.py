@@ -3,6 +3,7 @@ tags, folders and packed archives, a fresh clone that lacks the data (one-line f
 and archives that pack to the same bytes."""
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -174,6 +175,11 @@ def test_diff_any_two_kinds_of_release(project, env, a, b):
 def test_fresh_clone_names_the_fetch_command_then_works(project, env):
     clone = project / "clone"
     run(f"git clone -q {project / 'origin'} {clone}", project, env)
+    # On a machine where the default remote's folder does not exist, the first tag read says so.
+    res = polemos("release diff v0.1.0 v0.2.0", clone, {**env, "HOME": str(project / "elsewhere")}, ok=False)
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "v0.1.0: the release data (data/release) of v0.1.0 is in neither this clone's DVC cache nor remote 'local'" in res.stderr
+    assert "`dvc fetch -r local --all-tags data/release`" in res.stderr
     res = polemos("release diff v0.1.0 v0.2.0", clone, env, ok=False)
     assert res.returncode == 2, res.stderr
     lines = res.stderr.strip().splitlines()
@@ -236,6 +242,11 @@ def test_pack_is_byte_reproducible_with_fixed_owners_times_and_modes(project, en
     files = {n.split("/", 1)[1] for n in names if "/" in n and not any(m.name == n and m.isdir() for m in members)}
     assert files == {i.filename.split("/", 1)[1] for i in infos}
     assert {"CITATION.cff", "CHANGES.md", "changes.json", "datapackage.json", "SHA256SUMS"} <= files
+    with tarfile.open(tmp_path / "1.tar.gz") as tf:  # the archive's SHA256SUMS covers every other member
+        data = {m.name.split("/", 1)[1]: tf.extractfile(m).read() for m in members if m.isfile()}
+    sums = dict(reversed(line.split("  ", 1)) for line in data["SHA256SUMS"].decode().splitlines())
+    assert set(sums) == set(data) - {"SHA256SUMS"}
+    assert all(hashlib.sha256(data[n]).hexdigest() == h for n, h in sums.items())
     # Another timestamp gives other bytes: the date really comes from SOURCE_DATE_EPOCH.
     polemos(f"release pack --release {folder} --out {tmp_path / '3.zip'}", project / "origin",
             {**env, "SOURCE_DATE_EPOCH": str(epoch + 86400)})
