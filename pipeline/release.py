@@ -211,6 +211,8 @@ def read_release(ref: str, repo: Path) -> Release:
         return read_rev(ref, repo)
     if ref.endswith(ARCHIVE_SUFFIXES):
         raise PolemosError(f"{ref}: no such file")
+    if not path.exists() and ("/" in ref or os.sep in ref):
+        raise PolemosError(f"{ref}: no such release folder or archive (nor a git revision of {repo})")
     raise PolemosError(f"{ref}: not a release folder, a release archive (.zip, .tar.gz) or a git revision of {repo}")
 
 
