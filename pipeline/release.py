@@ -317,6 +317,8 @@ def diff_events(a: Release, b: Release) -> dict[str, Any]:
         "added": len(added), "removed": len(removed), "changed": len(changed), "unchanged": unchanged,
         "by_root": table(_root), "by_source_country": table(_country),
         "changed_roots": dict(sorted(Counter(f"{_root(x)}->{_root(y)}" for x, y in changed).items())),
+        "recoded": dict(sorted(Counter(f"{x.get('cameo_code')}->{y.get('cameo_code')}" for x, y in changed
+                                       if x.get("cameo_code") != y.get("cameo_code")).items())),
         "changed_fields": dict(sorted(fields.items())),
         "added_event_ids": [e["event_id"] for e in added],
         "removed_event_ids": [e["event_id"] for e in removed],
@@ -350,6 +352,8 @@ def format_diff(d: dict[str, Any], files: list[str] | None = None) -> str:
                        ("by source country (added/removed/changed)", "by_source_country")):
         if d[key]:
             lines.append(f"{title}: " + ", ".join(f"{k} {v['added']}/{v['removed']}/{v['changed']}" for k, v in d[key].items()))
+    if d["recoded"]:
+        lines.append("re-coded (code before->after): " + ", ".join(f"{k} {v}" for k, v in d["recoded"].items()))
     if d["changed_fields"]:
         lines.append("changed fields: " + ", ".join(f"{k} {v}" for k, v in d["changed_fields"].items()))
     return "\n".join(lines)
@@ -396,6 +400,9 @@ def changes_markdown(c: dict[str, Any]) -> str:
                  "`polemos release diff A B` compares any two releases.")
     lines += _table_lines("By CAMEO root", "root", c["by_root"])
     lines += _table_lines("By source country", "country", c["by_source_country"])
+    if c["recoded"]:
+        lines += ["", "## Re-coded events", "", "| CAMEO code before | after | events |", "|---|---|---:|"]
+        lines += [f"| {k.split('->')[0]} | {k.split('->')[1]} | {v} |" for k, v in c["recoded"].items()]
     if c["changed_fields"]:
         lines += ["", "## Changed fields", "", "| field | events |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in c["changed_fields"].items()]

@@ -140,6 +140,7 @@ def check_diff(d):
     assert d["by_source_country"]["IGO"] == {"added": 0, "removed": 1, "changed": 0}
     assert d["by_source_country"]["FRA"] == {"added": 1, "removed": 0, "changed": 0}
     assert d["changed_roots"] == {"11->11": 1, "19->19": 1}
+    assert d["recoded"] == {"195->190": 1}
 
 
 def test_changes_compare_with_the_previous_tag(project, env):
@@ -150,7 +151,7 @@ def test_changes_compare_with_the_previous_tag(project, env):
     check_diff({**c, "events_a": c["events_a"]})
     md = (project / "folder-0.2.0" / "CHANGES.md").read_text()
     assert "previous release v0.1.0" in md and "2 added, 1 removed, 2 changed" in md
-    assert "| 19 | 0 | 0 | 1 |" in md and "| IGO | 0 | 1 | 0 |" in md
+    assert "| 19 | 0 | 0 | 1 |" in md and "| IGO | 0 | 1 | 0 |" in md and "| 195 | 190 | 1 |" in md
     # Rebuilt over itself, 0.2.0 still compares with v0.1.0, not with the build left in the folder.
     repo = project / "origin"
     run("dvc repro -f -q", repo, env)
