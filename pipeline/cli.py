@@ -15,7 +15,7 @@ from pipeline.errors import CodebookError, PolemosError
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Polemos: reproducible CAMEO event data from news articles.")
 codebook_app = typer.Typer(no_args_is_help=True, help="Codebook tools.")
-release_app = typer.Typer(no_args_is_help=True, help="Build, compare and pack releases.")
+release_app = typer.Typer(no_args_is_help=True, help="Build, compare, pack and publish releases.")
 gazetteer_app = typer.Typer(no_args_is_help=True, help="The embedded gazetteer.")
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(release_app, name="release")
