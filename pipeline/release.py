@@ -536,6 +536,8 @@ def pack(release: Path, out: Path, params: dict[str, Any], books_version: str) -
     try:  # name and version of the release packed, which need not be the one params.yaml holds now
         pkg = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
         params = {**params, **{k: pkg[k] for k in ("name", "version", "title") if pkg.get(k)}}
+        books_version = next((str(x["version"]) for x in pkg.get("sources", []) if isinstance(x, dict)
+                              and x.get("title") == "Polemos codebooks" and x.get("version")), books_version)
     except ValueError:
         raise PolemosError(f"{release}/datapackage.json: not valid JSON") from None
     root = f"{params['name']}-{params['version']}"
