@@ -15,7 +15,7 @@ from pipeline.errors import CodebookError, PolemosError
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Polemos: reproducible CAMEO event data from news articles.")
 codebook_app = typer.Typer(no_args_is_help=True, help="Codebook tools.")
-release_app = typer.Typer(no_args_is_help=True, help="Build, compare and pack releases.")
+release_app = typer.Typer(no_args_is_help=True, help="Build, compare, pack and publish releases.")
 gazetteer_app = typer.Typer(no_args_is_help=True, help="The embedded gazetteer.")
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(release_app, name="release")
@@ -287,7 +287,7 @@ def release_build(
     out: Annotated[Path, typer.Option("--out", help="Release folder to write (replaced atomically).")],
     metrics: Annotated[Optional[Path], typer.Option("--metrics", help="evaluate JSON to ship with the release.")] = None,
     articles: Annotated[Optional[Path], typer.Option("--articles", help="articles.parquet (its hash names the input corpus).")] = None,
-    previous: Annotated[Optional[Path], typer.Option("--previous", help="An earlier release folder to diff against in CHANGES.md.")] = None,
+    previous: Annotated[Optional[str], typer.Option("--previous", help="Release CHANGES.md compares with: a folder, archive or git tag, or none (default: the highest vX.Y.Z tag below package.version).")] = None,
     plots_csv: Annotated[Optional[Path], typer.Option("--plots-csv", help="Also write events per month (a DVC plot) here.")] = None,
 ) -> None:
     """Build the release folder: partitioned events, derived tables, codebook, datapackage.json, checksums."""
@@ -298,9 +298,11 @@ def release_build(
         raise PolemosError(f"{events}: no such file")
     params = _params()
     articles = articles or events.with_name("articles.parquet")
-    if previous is None and (out / "datapackage.json").is_file():
-        previous = out  # diff against the build being replaced (it is swapped out atomically)
-    counts = build_release(events, out, params["package"], load_codebooks(), metrics, articles, previous)
+    from pipeline.paths import project_root
+    from pipeline.release import previous_release
+
+    prev = previous_release(str(params["package"]["version"]), project_root(), previous)
+    counts = build_release(events, out, params["package"], load_codebooks(), metrics, articles, prev)
     if plots_csv:
         from pipeline.io import write_text
 
@@ -311,19 +313,20 @@ def release_build(
 
 @release_app.command("diff")
 def release_diff(
-    rev_a: Annotated[str, typer.Argument(help="Earlier git revision (tag, branch or commit).")],
-    rev_b: Annotated[str, typer.Argument(help="Later git revision.")],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the full diff as JSON.")] = None,
+    a: Annotated[str, typer.Argument(help="Earlier release: a git tag/revision, a release folder or a .zip/.tar.gz from `release pack`.")],
+    b: Annotated[str, typer.Argument(help="Later release (same kinds).")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the full diff (event IDs included) as JSON.")] = None,
 ) -> None:
-    """Compare two revisions' event tables through DVC: added, removed, changed by root and country."""
+    """Compare two releases by stable event ID: added, removed, changed, by root and country."""
     from pipeline.io import write_text
     from pipeline.paths import project_root
-    from pipeline.release import changed_codebook_files, diff_events, diff_json, events_at, format_diff
+    from pipeline.release import changed_codebook_files, diff_events, diff_json, format_diff, read_release
 
     repo = project_root()
-    d = diff_events(events_at(rev_a, repo), events_at(rev_b, repo))
-    files = changed_codebook_files(rev_a, rev_b, repo)
-    print(format_diff(rev_a, rev_b, d, files))
+    ra, rb = read_release(a, repo), read_release(b, repo)
+    d = diff_events(ra, rb)
+    files = changed_codebook_files(a, b, repo) if ra.kind == rb.kind == "rev" else None
+    print(format_diff(d, files))
     if json_out:
         write_text(json_out, diff_json({**d, "codebook_files_changed": files}))
 
@@ -331,16 +334,30 @@ def release_diff(
 @release_app.command("pack")
 def release_pack(
     release: Annotated[Path, typer.Option("--release", help="Release folder.")] = Path("data/release"),
-    out: Annotated[Optional[Path], typer.Option("--out", help="Zip to write (default: <name>-<version>.zip).")] = None,
+    out: Annotated[Optional[list[Path]], typer.Option("--out", help="Archive(s) to write, .zip or .tar.gz (default: <name>-<version>.zip and .tar.gz).")] = None,
 ) -> None:
-    """Write one zip for a data repository (Dataverse, Zenodo) with CITATION.cff."""
+    """Write byte-reproducible archives for a data repository (Dataverse, Zenodo) with CITATION.cff."""
     from pipeline.codebook.loader import load_codebooks
-    from pipeline.release import pack
+    from pipeline.release import archive_names, pack
 
     params = _params()["package"]
-    out = out or Path(f"{params['name']}-{params['version']}.zip")
-    n = pack(release, out, params, load_codebooks().version)
-    print(f"packed {n} files -> {out}")
+    outs = out or archive_names(release, params)
+    version = load_codebooks().version
+    for target in outs:
+        n = pack(release, target, params, version)
+        print(f"packed {n} files -> {target}")
+
+
+@release_app.command("publish")
+def release_publish(
+    version: Annotated[str, typer.Argument(help="The version built and committed (package.version), e.g. 0.2.0.")],
+    remote: Annotated[Optional[str], typer.Option("--remote", "-r", help="DVC remote to push to (default: the default remote).")] = None,
+) -> None:
+    """Tag the committed build as v<VERSION> and push its data to the DVC remote."""
+    from pipeline.paths import project_root
+    from pipeline.release import publish
+
+    print(publish(version, project_root(), _params()["package"], remote))
 
 
 @gazetteer_app.command("build")

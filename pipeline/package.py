@@ -6,7 +6,7 @@ data/release/
   dyad_month.parquet                         source country x target country x month panel
   codebook/cameo_codes.csv, actor_codes.csv  decode every code without this software
   evaluation.json                            the accuracy figures the release was built with
-  DATA_DICTIONARY.md, datapackage.json, CHANGES.md, SHA256SUMS
+  DATA_DICTIONARY.md, datapackage.json, CHANGES.md, changes.json, SHA256SUMS
 """
 
 from __future__ import annotations
@@ -170,12 +170,12 @@ def datapackage(params: dict[str, Any], books, corpus_hash: str, resources: list
 
 def build_release(events_path: Path, out_dir: Path, params: dict[str, Any], books,
                   metrics_path: Path | None = None, articles_path: Path | None = None,
-                  previous: Path | None = None) -> dict[str, int]:
-    """Write the whole release to a temporary folder and move it into place at the end."""
+                  previous=None) -> dict[str, int]:
+    """Write the whole release to a temporary folder and move it into place at the end.
+    `previous`: the release.Release CHANGES.md compares with (None: a first release)."""
     events = sort_events(pq.read_table(events_path))
     df = events.to_pandas(types_mapper={pa.date32(): None}.get)
     corpus_hash = _sha256(articles_path)[:16] if articles_path and articles_path.exists() else "unknown"
-    prev_ids = _previous_ids(previous)
     with atomic_dir(out_dir) as tmp:
         event_fields = EVENT_FIELDS
         # events/year=YYYY/month=MM/part-0.parquet
@@ -204,7 +204,9 @@ def build_release(events_path: Path, out_dir: Path, params: dict[str, Any], book
             "# Data dictionary\n\n## events\n\n" + data_dictionary_markdown(EVENT_FIELDS)
             + "\n## events_daily\n\n" + data_dictionary_markdown(DAILY_FIELDS)
             + "\n## dyad_month\n\n" + data_dictionary_markdown(DYAD_FIELDS), encoding="utf-8")
-        (tmp / "CHANGES.md").write_text(_changes(params, df, prev_ids), encoding="utf-8")
+        from pipeline.release import write_changes
+
+        write_changes(tmp, params, events, previous)  # CHANGES.md and changes.json
         cameo_schema = {"fields": [
             {"name": "code", "type": "string", "description": "CAMEO event code"},
             {"name": "name", "type": "string", "description": "Code name"},
@@ -251,35 +253,3 @@ def _monthly(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     out = d.groupby("month", sort=True)[cols[1:]].sum().reset_index()
     return out[cols]
-
-
-def _previous_ids(previous: Path | None) -> dict[str, str] | None:
-    """event_id -> cameo_root of an earlier release (read before it is replaced)."""
-    if previous is None or not (previous / "events").is_dir():
-        return None
-    ids: dict[str, str] = {}
-    for part in sorted((previous / "events").rglob("*.parquet")):
-        t = pq.read_table(part, columns=["event_id", "cameo_root"])
-        ids.update(zip(t.column("event_id").to_pylist(), (str(x) for x in t.column("cameo_root").to_pylist())))
-    return ids
-
-
-def _changes(params, df: pd.DataFrame, prev_ids: dict[str, str] | None) -> str:
-    lines = [f"# Changes in {params['name']} {params['version']}", ""]
-    if prev_ids is None:
-        lines.append(f"First release of this package in this build: {len(df)} events. Compare two revisions with "
-                     "`polemos release diff REV_A REV_B`.")
-        return "\n".join(lines) + "\n"
-    ids = set(df["event_id"])
-    added, removed = ids - set(prev_ids), set(prev_ids) - ids
-    lines.append(f"Events: {len(df)} ({len(added)} added, {len(removed)} removed against the previous build; "
-                 "`polemos release diff REV_A REV_B` compares any two tagged revisions).")
-    added_roots = df[df["event_id"].isin(added)].groupby("cameo_root").size().to_dict() if added else {}
-    removed_roots: dict[str, int] = {}
-    for e in removed:
-        removed_roots[prev_ids[e]] = removed_roots.get(prev_ids[e], 0) + 1
-    roots = sorted(set(added_roots) | set(removed_roots))
-    if roots:
-        lines += ["", "| root | added | removed |", "|---|---|---|"]
-        lines += [f"| {r} | {added_roots.get(r, 0)} | {removed_roots.get(r, 0)} |" for r in roots]
-    return "\n".join(lines) + "\n"

@@ -110,20 +110,22 @@ def test_pack_is_one_reproducible_archive(release, tmp_path):
     assert any(n.startswith(f"{root}/events/year=") for n in names)
 
 
-def test_rebuild_lists_changes_against_the_previous_build(release, tmp_path):
+def test_rebuild_lists_changes_against_an_explicit_previous_release(release, tmp_path):
+    # Default: the previous SemVer tag (tests/test_release_diff.py); --previous names any release.
     events, out = release
     table = pq.read_table(events)
     assert table.num_rows >= 2
     fewer = tmp_path / "events.parquet"
     pq.write_table(table.slice(1), fewer)
-    res = subprocess.run([sys.executable, "-m", "pipeline", "release", "build", str(fewer), "--out", str(out)],
-                         capture_output=True, text=True, cwd=ROOT)
+    res = subprocess.run([sys.executable, "-m", "pipeline", "release", "build", str(fewer), "--out", str(out),
+                          "--previous", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     changes = (out / "CHANGES.md").read_text()
-    assert "0 added, 1 removed" in changes
+    assert "0 added, 1 removed, 0 changed" in changes
     dropped_root = table.column("cameo_root")[0].as_py()
-    assert f"| {dropped_root} | 0 | 1 |" in changes
+    assert f"| {dropped_root} | 0 | 1 | 0 |" in changes
+    assert json.loads((out / "changes.json").read_text())["removed_event_ids"] == [table.column("event_id")[0].as_py()]
     # restore the module's release for the other tests
     res = subprocess.run([sys.executable, "-m", "pipeline", "release", "build", str(events), "--out", str(out)],
                          capture_output=True, text=True, cwd=ROOT)
-    assert res.returncode == 0 and "1 added, 0 removed" in (out / "CHANGES.md").read_text()
+    assert res.returncode == 0 and "1 added, 0 removed" not in (out / "CHANGES.md").read_text()
