@@ -285,7 +285,7 @@ def codebook_check() -> None:
 def release_build(
     events: Annotated[Path, typer.Argument(help="events.parquet from the code stage.")],
     out: Annotated[Path, typer.Option("--out", help="Release folder to write (replaced atomically).")],
-    metrics: Annotated[Optional[Path], typer.Option("--metrics", help="evaluate JSON to ship with the release.")] = None,
+    metrics: Annotated[Optional[list[Path]], typer.Option("--metrics", help="evaluate JSON to ship with the release (repeat for each gold set).")] = None,
     articles: Annotated[Optional[Path], typer.Option("--articles", help="articles.parquet (its hash names the input corpus).")] = None,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="An earlier release folder to diff against in CHANGES.md.")] = None,
     plots_csv: Annotated[Optional[Path], typer.Option("--plots-csv", help="Also write events per month (a DVC plot) here.")] = None,

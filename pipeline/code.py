@@ -224,6 +224,8 @@ class ArticleCoder:
             "cameo_root": ev.code[:2],
             "quad_class": code.quad_class,
             "goldstein": code.goldstein,
+            "plover_event_type": self.books.cameo.plover_of(ev.code)[0],
+            "plover_mode": self.books.cameo.plover_of(ev.code)[1],
             "pattern_id": ev.pattern_id,
             "location_name": place.name if place else None,
             "location_country": place.country if place and place.country else None,
