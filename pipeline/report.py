@@ -55,6 +55,7 @@ def plot_month_quad(events: pd.DataFrame) -> str | None:
     if table.empty:
         return None
     import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = _figure()
     # A real time axis: bars at the first of each month, 25 days wide, so gaps are visible and
@@ -69,6 +70,7 @@ def plot_month_quad(events: pd.DataFrame) -> str | None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     pad = pd.Timedelta(days=20)
     ax.set_xlim(table.index.min() - pad, table.index.max() + pd.offsets.MonthEnd(1) + pad)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("events")
     ax.set_title(f"Events per month by quad class ({len(table)} months, {int((table.sum(axis=1) == 0).sum())} without events)")
     ax.legend(frameon=False, ncol=2)
@@ -150,6 +152,11 @@ def plot_accuracy(accuracy: list[dict[str, Any]]) -> str | None:
     return _png(fig)
 
 
+def _f1(m: dict[str, Any]) -> str:
+    # A set coded at root level only has no full-code gold: show a dash, not a zero.
+    return "–" if m.get("gold") == 0 and m.get("predicted") == 0 else f"{m['f1']:.2f}"
+
+
 def render(name: str, version: str, events: pd.DataFrame, accuracy: list[dict[str, Any]],
            dictionary_rows: list[tuple[str, str, str]], sources: list[dict[str, str]]) -> str:
     """The page. `accuracy`: one dict per gold set (package.accuracy_sets): name, label, records
@@ -165,7 +172,7 @@ def render(name: str, version: str, events: pd.DataFrame, accuracy: list[dict[st
         "table{border-collapse:collapse;font-size:.85em;width:100%}td,th{border:1px solid #ddd;padding:3px 6px;"
         "text-align:left;vertical-align:top}th{background:#f4f4f4}img{max-width:100%}.kpi{display:flex;gap:1em}"
         ".kpi div{background:#f6f8fa;border-radius:6px;padding:.6em 1em}.kpi b{display:block;font-size:1.4em}"
-        ".acc{display:flex;gap:1em;flex-wrap:wrap}.acc section{border:1px solid #ddd;border-radius:6px;padding:.5em 1em}"
+        ".acc{display:flex;gap:1em}.acc section{flex:1 1 0;min-width:0;border:1px solid #ddd;border-radius:6px;padding:.5em 1em}"
         ".acc h3{margin:.2em 0;font-size:1em}.acc .kpi{gap:.5em}</style>",
         "</head><body>",
         f"<h1>{esc(name)} <small>{esc(version)}</small></h1>",
@@ -180,7 +187,7 @@ def render(name: str, version: str, events: pd.DataFrame, accuracy: list[dict[st
         for a in accuracy:
             parts.append(f'<section data-set="{esc(a["name"])}"><h3>{esc(a["label"])}</h3>'
                          f'<p class="records">{a.get("records", "?")} records</p><div class="kpi">')
-            parts.extend(f"<div><b>{a[level]['f1']:.2f}</b>{level} F1</div>" for level in ("root", "full", "triple"))
+            parts.extend(f"<div><b>{_f1(a[level])}</b>{level} F1</div>" for level in ("root", "full", "triple"))
             parts.append("</div></section>")
         parts.append("</div>")
     for title, uri in figures:
