@@ -70,7 +70,7 @@ def code(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of the coded-article cache (code.cache_dir).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
 ) -> None:
-    """Code articles into CAMEO events (one row per event, DESIGN.md section 5)."""
+    """Code articles into CAMEO events (one row per event, docs/data-contract.md section 2)."""
     from pipeline.codebook.loader import load_codebooks
     from pipeline.code import CodeSettings
     from pipeline.runner import run_code

@@ -1,4 +1,4 @@
-"""Stage 2, code: articles -> events (section 5 of DESIGN.md), streamed in bounded batches."""
+"""Stage 2, code: articles -> events (the event table: docs/data-contract.md section 2), streamed in bounded batches."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class CodeSettings:
 
 _PARA_SPLIT = re.compile(r"\n+")
 
-# The event table states city / admin1 / country / none (DESIGN.md section 5): a US county is
+# The event table states city / admin1 / country / none (docs/data-contract.md): a US county is
 # reported as admin1, the level it is known to be precise at, with its own name and point.
 EVENT_PRECISION = {"admin2": "admin1"}
 
