@@ -73,7 +73,7 @@ def plot_month_quad(events: pd.DataFrame) -> str | None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("events")
     ax.set_title(f"Events per month by quad class ({len(table)} months, {int((table.sum(axis=1) == 0).sum())} without events)")
-    ax.legend(frameon=False, ncol=2)
+    ax.legend(frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12))  # below: never over a bar
     return _png(fig)
 
 
@@ -148,7 +148,7 @@ def plot_accuracy(accuracy: list[dict[str, Any]]) -> str | None:
     ax.set_xlabel("CAMEO root")
     ax.set_ylabel("F1")
     ax.set_title("Accuracy per root (root-level F1)")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return _png(fig)
 
 
