@@ -70,7 +70,7 @@ def code(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of the coded-article cache (code.cache_dir).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
 ) -> None:
-    """Code articles into CAMEO events (one row per event, DESIGN.md section 5)."""
+    """Code articles into CAMEO events (one row per event, docs/data-contract.md section 2)."""
     from pipeline.codebook.loader import load_codebooks
     from pipeline.code import CodeSettings
     from pipeline.runner import run_code
@@ -285,7 +285,7 @@ def codebook_check() -> None:
 def release_build(
     events: Annotated[Path, typer.Argument(help="events.parquet from the code stage.")],
     out: Annotated[Path, typer.Option("--out", help="Release folder to write (replaced atomically).")],
-    metrics: Annotated[Optional[Path], typer.Option("--metrics", help="evaluate JSON to ship with the release.")] = None,
+    metrics: Annotated[Optional[list[Path]], typer.Option("--metrics", help="evaluate JSON to ship with the release (repeat for each gold set).")] = None,
     articles: Annotated[Optional[Path], typer.Option("--articles", help="articles.parquet (its hash names the input corpus).")] = None,
     previous: Annotated[Optional[str], typer.Option("--previous", help="Release CHANGES.md compares with: a folder, archive or git tag, or none (default: the highest vX.Y.Z tag below package.version).")] = None,
     plots_csv: Annotated[Optional[Path], typer.Option("--plots-csv", help="Also write events per month (a DVC plot) here.")] = None,

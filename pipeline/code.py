@@ -1,4 +1,4 @@
-"""Stage 2, code: articles -> events (section 5 of DESIGN.md), streamed in bounded batches."""
+"""Stage 2, code: articles -> events (the event table: docs/data-contract.md section 2), streamed in bounded batches."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class CodeSettings:
 
 _PARA_SPLIT = re.compile(r"\n+")
 
-# The event table states city / admin1 / country / none (DESIGN.md section 5): a US county is
+# The event table states city / admin1 / country / none (docs/data-contract.md): a US county is
 # reported as admin1, the level it is known to be precise at, with its own name and point.
 EVENT_PRECISION = {"admin2": "admin1"}
 
@@ -224,6 +224,8 @@ class ArticleCoder:
             "cameo_root": ev.code[:2],
             "quad_class": code.quad_class,
             "goldstein": code.goldstein,
+            "plover_event_type": self.books.cameo.plover_of(ev.code)[0],
+            "plover_mode": self.books.cameo.plover_of(ev.code)[1],
             "pattern_id": ev.pattern_id,
             "location_name": place.name if place else None,
             "location_country": place.country if place and place.country else None,

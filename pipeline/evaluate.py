@@ -1,4 +1,4 @@
-"""Stage 4, evaluate: code gold texts and score them (DESIGN.md section 6, eval format A)."""
+"""Stage 4, evaluate: code gold texts and score them (gold format: docs/data-contract.md section 5)."""
 
 from __future__ import annotations
 

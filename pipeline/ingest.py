@@ -311,7 +311,7 @@ def _records_text(text: str, display: str, meta: dict[str, Any]) -> Iterator[Raw
     if lines:
         first = lines[0].strip()
         if title is None or first == str(title).strip():
-            # The first non-empty line is the title (DESIGN.md section 3).
+            # The first non-empty line is the title (docs/data-contract.md section 1).
             title = first
             lines = lines[1:]
     fields = {k: v for k, v in meta.items() if k in KNOWN_KEYS}

@@ -36,22 +36,44 @@ def _figure(width=8.0, height=3.6):
     return plt.subplots(figsize=(width, height))
 
 
-def plot_month_quad(events: pd.DataFrame) -> str | None:
+def month_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per month (rows: first day of every month from the first to the last, empty
+    months included as 0) by quad class (columns 1-4)."""
     df = events.dropna(subset=["event_date"])
     if df.empty:
+        return pd.DataFrame(columns=[1, 2, 3, 4])
+    months = pd.to_datetime(df["event_date"]).dt.to_period("M")
+    table = pd.crosstab(months, df["quad_class"].astype(int)).reindex(columns=[1, 2, 3, 4], fill_value=0)
+    every = pd.period_range(months.min(), months.max(), freq="M")
+    table = table.reindex(every, fill_value=0)
+    table.index = every.start_time
+    return table
+
+
+def plot_month_quad(events: pd.DataFrame) -> str | None:
+    table = month_counts(events)
+    if table.empty:
         return None
-    df = df.assign(month=pd.to_datetime(df["event_date"]).dt.strftime("%Y-%m"))
-    table = df.pivot_table(index="month", columns="quad_class", values="event_id", aggfunc="count", fill_value=0).sort_index()
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
+
     fig, ax = _figure()
+    # A real time axis: bars at the first of each month, 25 days wide, so gaps are visible and
+    # months without events keep their place.
     bottom = None
-    for q in sorted(table.columns):
-        vals = table[q].values
-        ax.bar(table.index, vals, bottom=bottom, label=QUAD_NAMES.get(int(q), str(q)), color=QUAD_COLOURS.get(int(q)))
+    for q in table.columns:
+        vals = table[q].to_numpy()
+        ax.bar(table.index, vals, width=25, align="edge", bottom=bottom, label=QUAD_NAMES[q], color=QUAD_COLOURS[q])
         bottom = vals if bottom is None else bottom + vals
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    pad = pd.Timedelta(days=20)
+    ax.set_xlim(table.index.min() - pad, table.index.max() + pd.offsets.MonthEnd(1) + pad)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("events")
-    ax.set_title("Events per month by quad class")
-    ax.legend(frameon=False, ncol=2)
-    ax.tick_params(axis="x", rotation=60)
+    ax.set_title(f"Events per month by quad class ({len(table)} months, {int((table.sum(axis=1) == 0).sum())} without events)")
+    ax.legend(frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12))  # below: never over a bar
     return _png(fig)
 
 
@@ -108,24 +130,39 @@ def plot_map(events: pd.DataFrame) -> str | None:
     return _png(fig)
 
 
-def plot_accuracy(metrics: dict[str, Any] | None) -> str | None:
-    if not metrics or not metrics.get("per_root"):
+def plot_accuracy(accuracy: list[dict[str, Any]]) -> str | None:
+    sets = [a for a in accuracy if a.get("per_root")]
+    if not sets:
         return None
-    roots = sorted(metrics["per_root"])
-    f1 = [metrics["per_root"][r]["f1"] for r in roots]
+    import numpy as np
+
+    roots = sorted({r for a in sets for r in a["per_root"]})
     fig, ax = _figure(8, 3)
-    ax.bar(roots, f1, color="#2e7d32")
+    width = 0.8 / len(sets)
+    for i, a in enumerate(sets):
+        f1 = [a["per_root"].get(r, {}).get("f1", 0.0) for r in roots]
+        ax.bar(np.arange(len(roots)) + i * width - 0.4 + width / 2, f1, width=width,
+               label=f"{a['label']} ({a.get('records', '?')} records)")
+    ax.set_xticks(np.arange(len(roots)), roots)
     ax.set_ylim(0, 1)
     ax.set_xlabel("CAMEO root")
     ax.set_ylabel("F1")
-    ax.set_title("Accuracy per root (root-level F1 on the project gold file)")
+    ax.set_title("Accuracy per root (root-level F1)")
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return _png(fig)
 
 
-def render(name: str, version: str, events: pd.DataFrame, metrics: dict[str, Any] | None,
+def _f1(m: dict[str, Any]) -> str:
+    # A set coded at root level only has no full-code gold: show a dash, not a zero.
+    return "–" if m.get("gold") == 0 and m.get("predicted") == 0 else f"{m['f1']:.2f}"
+
+
+def render(name: str, version: str, events: pd.DataFrame, accuracy: list[dict[str, Any]],
            dictionary_rows: list[tuple[str, str, str]], sources: list[dict[str, str]]) -> str:
+    """The page. `accuracy`: one dict per gold set (package.accuracy_sets): name, label, records
+    and the evaluate figures."""
     figures = [("Events per month", plot_month_quad(events)), ("Top dyads", plot_top_dyads(events)),
-               ("Map", plot_map(events)), ("Accuracy", plot_accuracy(metrics))]
+               ("Map", plot_map(events)), ("Accuracy", plot_accuracy(accuracy))]
     esc = html.escape
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -134,25 +171,36 @@ def render(name: str, version: str, events: pd.DataFrame, metrics: dict[str, Any
         "padding:0 1em;color:#222}h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}"
         "table{border-collapse:collapse;font-size:.85em;width:100%}td,th{border:1px solid #ddd;padding:3px 6px;"
         "text-align:left;vertical-align:top}th{background:#f4f4f4}img{max-width:100%}.kpi{display:flex;gap:1em}"
-        ".kpi div{background:#f6f8fa;border-radius:6px;padding:.6em 1em}.kpi b{display:block;font-size:1.4em}</style>",
+        ".kpi div{background:#f6f8fa;border-radius:6px;padding:.6em 1em}.kpi b{display:block;font-size:1.4em}"
+        ".acc{display:flex;gap:1em}.acc section{flex:1 1 0;min-width:0;border:1px solid #ddd;border-radius:6px;padding:.5em 1em}"
+        ".acc h3{margin:.2em 0;font-size:1em}.acc .kpi{gap:.5em}</style>",
         "</head><body>",
         f"<h1>{esc(name)} <small>{esc(version)}</small></h1>",
         '<div class="kpi">',
         f"<div><b>{len(events)}</b>events</div>",
         f"<div><b>{events['article_id'].nunique() if len(events) else 0}</b>articles with events</div>",
     ]
-    if metrics:
-        for level in ("root", "full", "triple"):
-            parts.append(f"<div><b>{metrics[level]['f1']:.2f}</b>{level} F1</div>")
     parts.append("</div>")
+    if accuracy:
+        # One tile group per gold set, side by side, each with its number of records.
+        parts.append('<h2>Accuracy</h2><div class="acc">')
+        for a in accuracy:
+            parts.append(f'<section data-set="{esc(a["name"])}"><h3>{esc(a["label"])}</h3>'
+                         f'<p class="records">{a.get("records", "?")} records</p><div class="kpi">')
+            parts.extend(f"<div><b>{_f1(a[level])}</b>{level} F1</div>" for level in ("root", "full", "triple"))
+            parts.append("</div></section>")
+        parts.append("</div>")
     for title, uri in figures:
         parts.append(f"<h2>{esc(title)}</h2>")
         parts.append(f'<img alt="{esc(title)}" src="{uri}">' if uri else "<p>No data for this plot.</p>")
-    if metrics:
-        parts.append("<h2>Accuracy figures</h2><table><tr><th>level</th><th>precision</th><th>recall</th><th>F1</th></tr>")
-        for level in ("root", "full", "triple"):
-            m = metrics[level]
-            parts.append(f"<tr><td>{level}</td><td>{m['precision']:.3f}</td><td>{m['recall']:.3f}</td><td>{m['f1']:.3f}</td></tr>")
+    if accuracy:
+        parts.append("<h2>Accuracy figures</h2><table><tr><th>gold set</th><th>records</th><th>level</th>"
+                     "<th>precision</th><th>recall</th><th>F1</th></tr>")
+        for a in accuracy:
+            for level in ("root", "full", "triple"):
+                m = a[level]
+                parts.append(f"<tr><td>{esc(a['label'])}</td><td>{a.get('records', '?')}</td><td>{level}</td>"
+                             f"<td>{m['precision']:.3f}</td><td>{m['recall']:.3f}</td><td>{m['f1']:.3f}</td></tr>")
         parts.append("</table>")
     parts.append("<h2>Sources</h2><ul>")
     parts.extend(f"<li>{esc(s['title'])}: {esc(str(s['version']))}</li>" for s in sources)

@@ -63,6 +63,8 @@ EVENT_FIELDS: list[Field] = [
     Field("cameo_root", pa.string(), "First two digits of cameo_code, e.g. \"19\".", False, True),
     Field("quad_class", pa.int8(), "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.", False),
     Field("goldstein", pa.float64(), "Goldstein conflict-cooperation score of cameo_code (-10 to +10).", False),
+    Field("plover_event_type", pa.string(), "PLOVER event type of cameo_code (AGREE, CONSULT, ..., ASSAULT; codebooks/cameo/plover.csv); null for CAMEO roots 01 and 02, which PLOVER does not map.", True, True),
+    Field("plover_mode", pa.string(), "PLOVER mode of cameo_code (e.g. visit, ceasefire, heavy-weapons); null where the mapping gives none.", True, True),
     Field("pattern_id", pa.string(), "Codebook pattern that fired (codebooks/cameo/patterns/).", False),
     Field("location_name", pa.string(), "Place where the event happened, as named in the gazetteer."),
     Field("location_country", pa.string(), "ISO 3166-1 alpha-3 of the event location.", True, True),
@@ -98,6 +100,44 @@ REJECT_FIELDS: list[Field] = [
     Field("reason", pa.string(), "Why the input was refused (stable code, e.g. not_english).", False),
     Field("detail", pa.string(), "Human-readable detail: the field and what is wrong.", False),
     Field("article_id", pa.string(), "Article id when one could be derived."),
+]
+
+# ------------------------------------------------------------------ release tables
+
+# The release's event files: the event table plus `month`, stored in every file so that every
+# reader sees it with the same type (no Hive partition columns; see pipeline/package.py).
+_AFTER_DATE = [f.name for f in EVENT_FIELDS].index("event_date") + 1
+RELEASE_EVENT_FIELDS: list[Field] = [
+    *EVENT_FIELDS[:_AFTER_DATE],
+    Field("month", pa.date32(), "First day of the month of event_date (group by it for monthly counts); null for undated events."),
+    *EVENT_FIELDS[_AFTER_DATE:],
+]
+
+DAILY_FIELDS: list[Field] = [
+    Field("event_date", pa.date32(), "Day of the events.", False),
+    Field("source_code", pa.string(), "Source actor code.", True, True),
+    Field("target_code", pa.string(), "Target actor code.", True, True),
+    Field("cameo_code", pa.string(), "CAMEO event code.", False, True),
+    Field("cameo_root", pa.string(), "CAMEO root.", False, True),
+    Field("quad_class", pa.int8(), "Quad class of cameo_code.", False),
+    Field("goldstein", pa.float64(), "Goldstein score of cameo_code.", False),
+    Field("num_mentions", pa.int64(), "Event rows (mentions) with this day, dyad and code.", False),
+    Field("num_articles", pa.int64(), "Distinct articles mentioning it.", False),
+    Field("num_sources", pa.int64(), "Distinct publishers mentioning it.", False),
+    Field("first_event_id", pa.string(), "event_id of the first mention (links to events).", False),
+]
+
+DYAD_FIELDS: list[Field] = [
+    Field("month", pa.date32(), "First day of the month of event_date.", False),
+    Field("source_country", pa.string(), "Source country (ISO3 or IGO/NGO/IMG).", True, True),
+    Field("target_country", pa.string(), "Target country (ISO3 or IGO/NGO/IMG).", True, True),
+    Field("events", pa.int64(), "Number of events.", False),
+    Field("verbal_coop", pa.int64(), "Events of quad class 1.", False),
+    Field("material_coop", pa.int64(), "Events of quad class 2.", False),
+    Field("verbal_conflict", pa.int64(), "Events of quad class 3.", False),
+    Field("material_conflict", pa.int64(), "Events of quad class 4.", False),
+    Field("goldstein_sum", pa.float64(), "Sum of Goldstein scores.", False),
+    Field("goldstein_mean", pa.float64(), "Mean Goldstein score.", False),
 ]
 
 

@@ -42,6 +42,9 @@ def project(tmp_path_factory):
     (dst / "tests" / "fixtures").mkdir(parents=True, exist_ok=True)
     gold = [json.loads(line) for line in (ROOT / "tests" / "fixtures" / "gold.jsonl").read_text().splitlines()[:6]]
     (dst / "tests" / "fixtures" / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
+    # The real-news gold set lives in data/ (not copied): a stand-in of 4 records.
+    (dst / "data" / "gold").mkdir(parents=True, exist_ok=True)
+    (dst / "data" / "gold" / "voa_realnews.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold[:4]))
     sh("git init -q && git add -A && git -c user.email=t@t -c user.name=t commit -qm init", dst)
     return dst
 
@@ -52,6 +55,9 @@ def test_repro_builds_everything_and_is_idempotent(project):
     assert (project / "data" / "release" / "datapackage.json").is_file()
     metrics = json.loads((project / "metrics" / "gold.json").read_text())
     assert metrics["records"] == 6
+    assert json.loads((project / "metrics" / "voa_realnews.json").read_text())["records"] == 4
+    evaluation = json.loads((project / "data" / "release" / "evaluation.json").read_text())
+    assert {k: v["records"] for k, v in evaluation.items()} == {"gold": 6, "voa_realnews": 4}
     second = sh("dvc repro", project)
     assert "Running stage" not in second
     shown = sh("dvc metrics show", project)

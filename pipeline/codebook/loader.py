@@ -136,6 +136,12 @@ class CameoCodebook:
     modal_verbs: dict[str, list[tuple[str, str]]]  # lemma -> [(family, prep)]
     modal_families: dict[str, dict[str, str]]  # embedded prefix -> family -> code
     uncodable: dict[str, str]
+    plover: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # code -> (event type, mode)
+
+    def plover_of(self, code: str) -> tuple[str | None, str | None]:
+        """PLOVER event type and mode of a CAMEO code (a 4-digit code not in the table takes its
+        3-digit parent's); (None, None) where PLOVER has no counterpart (roots 01 and 02)."""
+        return self.plover.get(code) or self.plover.get(code[:3]) or (None, None)
 
     def family_code(self, family: str, embedded: str | None) -> str:
         """The code of an appeal/intent/... about an embedded event code (longest prefix)."""
@@ -278,7 +284,34 @@ def load_cameo(root: Path, problems: list[Problem]) -> CameoCodebook:
                 problems.append(Problem(name, line, f"unknown CAMEO code '{rec['code']}'", "code"))
                 continue
             uncodable[rec["code"]] = rec["reason"]
-    return CameoCodebook(codes, patterns, frozen, modal_verbs, modal_families, uncodable)
+    return CameoCodebook(codes, patterns, frozen, modal_verbs, modal_families, uncodable,
+                         load_plover(root, codes, problems))
+
+
+PLOVER_TYPE = re.compile(r"^[A-Z]+$")
+PLOVER_MODE = re.compile(r"^[a-z][a-z_-]*$")
+
+
+def load_plover(root: Path, codes: dict[str, CameoCode], problems: list[Problem]) -> dict[str, tuple[str, str | None]]:
+    """cameo/plover.csv: CAMEO code -> PLOVER event type and mode (generated; see its header)."""
+    path = root / "cameo" / "plover.csv"
+    table: dict[str, tuple[str, str | None]] = {}
+    if not path.exists():
+        return table
+    name = _rel(path, root)
+    for line, rec in read_csv(path, ["code", "event_type", "mode", "context"], problems, root, ("code", "event_type")):
+        code = rec["code"]
+        if code not in codes:
+            problems.append(Problem(name, line, f"unknown CAMEO code '{code}'", "code"))
+        elif code in table:
+            problems.append(Problem(name, line, f"duplicate code {code}", "code"))
+        elif not PLOVER_TYPE.match(rec["event_type"]):
+            problems.append(Problem(name, line, f"event type '{rec['event_type']}' must be upper-case letters", "event_type"))
+        elif rec["mode"] and not PLOVER_MODE.match(rec["mode"]):
+            problems.append(Problem(name, line, f"mode '{rec['mode']}' must be lower-case letters, '_' or '-'", "mode"))
+        else:
+            table[code] = (rec["event_type"], rec["mode"] or None)
+    return table
 
 
 # --------------------------------------------------------------------------- actors
