@@ -498,7 +498,7 @@ def _write_tar_gz(fh, root: str, members: list[tuple[str, bytes]], epoch: int) -
             dirs = sorted({root} | {f"{root}/{p}" for name, _ in members for p in
                                     [str(q) for q in PurePosixPath(name).parents if str(q) != "."]})
             entries = [(d + "/", None) for d in dirs] + [(f"{root}/{n}", b) for n, b in members]
-            for name, data in sorted(entries, key=lambda e: e[0]):
+            for name, data in sorted(entries, key=lambda e: e[0].rstrip("/")):
                 if data is None:
                     tf.addfile(entry(name.rstrip("/"), True))
                 else:
