@@ -134,13 +134,11 @@ class ArticleCoder:
         dateline_country = self._dateline_country(art)
         events: list[tuple[int, CodedEvent]] = []
         sentence_index = 0
-        from pipeline.coder import ArticleContext
-
         ctx = None
         for doc in docs:
             mentions = self.coder.matcher.mentions(doc)
             if ctx is None:
-                ctx = ArticleContext(doc, mentions, when, dateline_country)
+                ctx = self.coder.context(doc, mentions, when, dateline_country, places=self.gazetteer)
             else:
                 ctx.doc, ctx.mentions = doc, mentions
             for sent in doc.sents:
@@ -194,7 +192,7 @@ class ArticleCoder:
             # No target actor, but the action is aimed at a place ("imposed a curfew in Cizre",
             # "shelled Juba"): the place's country is the target, as CAMEO coders do.
             tgt = Actor(place.country, place.country, None, sent.doc.text[found[1]:found[2]],
-                        found[1] - base, found[2] - base)
+                        found[1] - base, found[2] - base, origin="place")
         row = {
             "event_id": event_id(art.article_id, sentence_index, trig.idx - base, src.code or "" if src else "", ev.code,
                                  (tgt.code or "") if tgt else ""),
@@ -217,6 +215,8 @@ class ArticleCoder:
             "target_text": tgt.text if tgt else None,
             "target_start": tgt.start if tgt else None,
             "target_end": tgt.end if tgt else None,
+            "source_code_origin": (src.origin or ("none" if src.code is None else None)) if src else None,
+            "target_code_origin": (tgt.origin or ("none" if tgt.code is None else None)) if tgt else None,
             "verb_text": trig.text,
             "verb_start": trig.idx - base,
             "verb_end": trig.idx - base + len(trig.text),

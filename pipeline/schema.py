@@ -35,6 +35,15 @@ class Field:
         raise TypeError(f"no Frictionless type for {t}")
 
 
+# The provenance vocabulary of the *_code_origin columns (pipeline/actors.py ORIGINS).
+ORIGIN_DOC = ("Where each part of {side}_code came from: codebook (the code of a name in the codebooks), phrase "
+              "(built from the actor's own words: nationality + agent noun or title; an unknown country is \"---\"), "
+              "reference (copied from an earlier mention in the article: he, a surname, \"the group\"), place "
+              "(country of a gazetteer place), none (no code; text kept); when the parts differ, "
+              "country=<origin>;agent=<origin>, where a country may also come from the sentence (a country named "
+              "earlier in it) or the article (its dateline resolved as a place, or the country it names most). "
+              "Null when there is no {side}.")
+
 EVENT_FIELDS: list[Field] = [
     Field("event_id", pa.string(), "Stable hash of article_id, sentence_index, verb offset, source, code and target.", False),
     Field("article_id", pa.string(), "Article the event was found in (input id, or first 16 hex of sha256 of the normalised text).", False),
@@ -56,6 +65,8 @@ EVENT_FIELDS: list[Field] = [
     Field("target_text", pa.string(), "The words that denote the target actor."),
     Field("target_start", pa.int32(), "Start offset of target_text in sentence_text."),
     Field("target_end", pa.int32(), "End offset (exclusive) of target_text in sentence_text."),
+    Field("source_code_origin", pa.string(), ORIGIN_DOC.format(side="source"), True, True),
+    Field("target_code_origin", pa.string(), ORIGIN_DOC.format(side="target"), True, True),
     Field("verb_text", pa.string(), "The trigger word (verb or event noun) that was coded.", False),
     Field("verb_start", pa.int32(), "Start offset of verb_text in sentence_text.", False),
     Field("verb_end", pa.int32(), "End offset (exclusive) of verb_text in sentence_text.", False),
