@@ -12,6 +12,7 @@ code, text kept). Each actor says where each part of its code came from (`origin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -223,6 +224,11 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     tokens = noun_phrase_tokens(head, mentions)
     # Also look into an appositive ("Romain Nadal, the ministry spokesman").
     appos = [c for c in head.children if c.dep_ == "appos"]
+    if not appos and head.pos_ == "NOUN":
+        # "the mayor of Brookfield, Janet Hale,": the parser often hangs the name on the place.
+        appos = [a for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj" and g.pos_ == "PROPN" for a in g.children
+                 if a.dep_ == "appos" and a.pos_ == "PROPN" and a.i not in mentions]
     for child in appos:
         tokens.extend(noun_phrase_tokens(child))
     seen_spans = set()
@@ -475,3 +481,56 @@ class EntityTagger:
         doc = Doc(nlp.vocab, words=[t.text for t in sent], spaces=[bool(t.whitespace_) for t in sent])
         doc = nlp.get_pipe("ner")(doc)
         return {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
+
+
+def publisher_home(publisher: str | None) -> str:
+    """The letters of a publisher's name or web domain ("onlineathens.com" -> "onlineathens")."""
+    if not publisher:
+        return ""
+    host = re.sub(r"^[a-z]+://", "", publisher.lower()).split("/")[0]
+    host = re.sub(r"^www\.", "", host)
+    host = re.sub(r"\.(com|org|net|co|gov|edu|info|news|[a-z]{2})(\.[a-z]{2})?$", "", host)
+    return re.sub(r"[^a-z]", "", host)
+
+
+def is_home(name: str, home: str) -> bool:
+    """Is this place name the publisher's home ("Athens" in onlineathens, "dailypostathenian")?"""
+    key = re.sub(r"[^a-z]", "", name.lower())
+    return len(key) >= 4 and (key in home or (len(key) > 5 and key[:-1] in home))
+
+
+def dateline_country(dateline: str, lookup, named: set[str], text: str = "", home: str = "") -> str | None:
+    """The country of a dateline ("ATHENS, Texas", "PARIS") read as a place in its story, or None
+    when that is not reliable. A qualifier decides ("Athens, Texas" is in the US); else the name's
+    places must all lie in one country, or only one of their countries be named in the story, or
+    the name be a national capital no other candidate of which the story points to (its division
+    named in the text: a US paper's "PARIS" in a story naming Texas). The publisher's home town
+    ("ATHENS" in onlineathens.com) gives no country."""
+    name, _, qualifier = dateline.partition(",")
+    name, qualifier = name.strip(), qualifier.strip().rstrip(".")
+    places = lookup(name)
+    if not places:
+        return None
+    if qualifier:
+        quals = lookup(qualifier)
+        fits = [p for p in places if any(
+            q.country == p.country and (q.precision == "country" or (q.admin1 and q.admin1 == p.admin1)) for q in quals)]
+        countries = {p.country for p in fits} or {q.country for q in quals if q.precision in ("country", "admin1")}
+        return countries.pop() if len(countries) == 1 else None
+    if home and is_home(name, home):
+        return None
+    countries = {p.country for p in places if p.country}
+    if len(countries) == 1:
+        return next(iter(countries))
+    in_story = countries & named
+    if len(in_story) == 1:
+        return next(iter(in_story))
+    if in_story:
+        return None
+    capitals = {p.country for p in places if p.capital}
+    low = text.lower()
+    if len(capitals) == 1:
+        top = next(iter(capitals))
+        if not any(p.admin1 and p.country != top and p.admin1.lower() in low for p in places):
+            return top
+    return None

@@ -14,8 +14,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, EntityTagger,
-                             article_countries, resolve_phrase)
+from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, EntityTagger, is_home,
+                             article_countries, publisher_home, resolve_phrase)
 from pipeline.codebook.loader import ANY, Codebooks, Pattern
 
 TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of",
@@ -305,11 +305,12 @@ class ArticleContext:
     EntityTagger) labels unknown names. Both are optional."""
 
     def __init__(self, doc, mentions, when: dt.date | None, dateline_country: str | None,
-                 places=None, entities=None, anaphors=None):
+                 places=None, entities=None, anaphors=None, publisher: str | None = None):
+        self.home = publisher_home(publisher)
         self.doc = doc
-        self.mentions = mentions
+        self.mentions = self._without_home(mentions)
         self.when = when
-        self.counts = article_countries(doc, mentions)
+        self.counts = article_countries(doc, self.mentions)
         self.default_country = dateline_country or reliable_article_country(self.counts)
         self.places = places
         self.entities = entities
@@ -318,6 +319,19 @@ class ArticleContext:
         self.last_group: Actor | None = None
         self.names: dict[str, tuple[object, Actor]] = {}  # surname -> (doc, the full earlier mention)
         self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
+
+    def set_doc(self, doc, mentions) -> None:
+        """The next part of the same article."""
+        self.doc, self.mentions = doc, self._without_home(mentions)
+
+    def _without_home(self, mentions):
+        """The codebook mentions minus the publisher's home town read as a capital: "Athens" in a
+        paper from Athens, Georgia (onlineathens.com) is no actor's country."""
+        if not self.home:
+            return mentions
+        drop = {i for i, (s, e, entries) in mentions.items() if entries[0].kind in ("capital", "name", "adjective")
+                and is_home(self.doc[s:e].text, self.home)}
+        return {i: m for i, m in mentions.items() if i not in drop} if drop else mentions
 
     def resolve(self, head, as_source: bool = False) -> Actor | None:
         low = head.lower_
@@ -438,10 +452,10 @@ class EventCoder:
         self.discard_rx = _alternation(p for p, _, roots in books.discards if not roots)
         self.partial_discards = [(re.compile(r"\b" + re.escape(p) + r"\b"), roots) for p, _, roots in books.discards if roots]
 
-    def context(self, doc, mentions, when, dateline_country, places=None) -> ArticleContext:
+    def context(self, doc, mentions, when, dateline_country, places=None, publisher=None) -> ArticleContext:
         """A fresh article context with this coder's NER and reference tables."""
         return ArticleContext(doc, mentions, when, dateline_country, places=places, entities=self.entities,
-                              anaphors=self.books.actors.anaphors)
+                              anaphors=self.books.actors.anaphors, publisher=publisher)
 
     # ----------------------------------------------------------------- arguments
 
@@ -1279,6 +1293,7 @@ class EventCoder:
     def code_doc(self, doc, when: dt.date | None, dateline_country: str | None = None, places=None) -> list[CodedEvent]:
         mentions = self.matcher.mentions(doc)
         ctx = self.context(doc, mentions, when, dateline_country, places)
+        ctx.set_doc(doc, mentions)
         events = []
         for sent in doc.sents:
             events.extend(self.code_sentence(sent, ctx))
