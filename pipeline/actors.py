@@ -246,7 +246,11 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         if when is None:
             entries.sort(key=lambda e: (e.kind == "person", e.start or dt.date.min), reverse=True)
         if not entries:
-            # A known person outside the dates of their office: resolved by title/country only.
+            # A known person outside the dates of their office: resolved by title and the
+            # person's country only.
+            stale = next((e for e in m[2] if e.kind == "person" and e.country not in ("IGO", "NGO", "IMG")), None)
+            if stale is not None and country is None:
+                country = stale.country
             continue
         e = entries[0]
         if e.kind == "person":

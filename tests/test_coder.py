@@ -800,3 +800,35 @@ def test_a_nominal_trigger_in_a_verbless_sentence_finds_no_verb_and_stops():
     doc = _parsed(words, heads, deps, pos)
     expr = TimeExpression(19, 25, "Monday", "2016-05-02", "day")
     assert _within(5, lambda: _attached_expression([expr], doc[:], doc[0])) is expr  # the trigger's own
+
+
+def test_ner_runs_only_for_an_unknown_name_in_a_role(article_coder, code_text):
+    tagger = article_coder.coder.entities
+    before = tagger.sentences
+    code_text("Russian Foreign Minister Sergei Lavrov criticized the decision. The weather was mild on Sunday.")
+    assert tagger.sentences == before  # every role resolved through the codebooks
+    code_text("Halvorsen Shipping accused Britain of delays.", article_id="ner2")
+    if tagger._failed:
+        pytest.skip("the model has no NER component")
+    assert tagger.sentences == before + 1
+
+
+def test_unknown_name_is_kept_with_its_text_and_no_code(article_coder):
+    import datetime as dt
+
+    from pipeline.ingest import Article
+
+    art = Article.from_text("u1", "Halvorsen Shipping accused Britain of delays.", dt.date(2019, 1, 1))
+    docs = next(article_coder.parsed_articles([art]))[1]
+    doc = docs[0]
+    ctx = article_coder.coder.context(doc, article_coder.coder.matcher.mentions(doc), art.published, None)
+    subj = next(t for t in doc if t.dep_ == "nsubj")
+    actor = ctx.resolve(subj, as_source=True)
+    assert actor is not None and actor.code is None and actor.origin == "none"
+    assert doc.text[actor.start:actor.end] == actor.text and "Shipping" in actor.text
+
+
+def test_pronoun_reference_is_recorded_as_reference(code_text):
+    events = code_text("Russian President Vladimir Putin arrived in Ankara. He criticized the sanctions.")
+    later = [e for e in events if e["sentence_index"] == 1]
+    assert later and later[0]["source_code_origin"] == "reference" and later[0]["source_code"] == "RUSGOV"
