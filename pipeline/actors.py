@@ -284,7 +284,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         if t.i == last + 1 and t.pos_ == "PROPN":
             last = t.i
     for t in sorted(tokens, key=lambda t: -t.i):  # ... and its first names ("John Bolton")
-        if t.i == first - 1 and t.pos_ == "PROPN" and t.i not in mentions:
+        if t.i == first - 1 and t.pos_ == "PROPN" and t.dep_ == "compound" and t.i not in mentions:
             first = t.i
     # "the mayor of Springfield, Tom Baker": the person's name is part of the actor's words.
     name = head if head.pos_ == "PROPN" and head.i not in mentions else next(
@@ -305,17 +305,25 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         # "joint military exercises", "a police station": a sector word on a noun that names no
         # actor, and no country either: not an actor.
         return None
+    if country is None and agent is not None and head.pos_ == "PROPN" and head.i not in mentions and \
+            entity_label is not None and entity_label(head) in NOT_ACTOR_LABELS:
+        return None  # "the Coast Guard Law": an agent word naming a law, an event, a product
     if country is None and agent is not None and place_country is not None:
         # "the mayor of Springfield", "police in Lagos": a place the codebooks do not list.
         country = _phrase_place_country(head, mentions, place_country)
         country_from = "place" if country else None
     if country is None and agent is not None:
+        # The sentence before the actor, a place the sentence is set in, the article, and last
+        # the sentence after the actor ("... criticized Canada" names the target's country).
         country = _nearest_country(head, mentions)
         if country is None and place_country is not None:
             country = _sentence_place_country(head, mentions, place_country)
         country_from = "sentence" if country else None
         if country is None and default_country:
             country, country_from = default_country, default_origin
+        if country is None:
+            country = _nearest_country(head, mentions, after=True)
+            country_from = "sentence" if country else None
     is_named = name is not None
     if country is None and agent is None:
         if head.pos_ != "PROPN":
@@ -325,7 +333,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         if label in NOT_ACTOR_LABELS:
             return None
         if label in PLACE_LABELS and place_country is not None:
-            c = place_country(_name_text(head))
+            c = place_country(_name_text(head), major=True)  # "Bali banned ...", not a small namesake
             if c:
                 return Actor(c, c, None, text, start, end, False, "place")
         return Actor(None, None, None, text, start, end, label == "PERSON", "none")
@@ -410,18 +418,21 @@ def _place_country(head, mentions) -> str | None:
     return None
 
 
-def _nearest_country(head, mentions) -> str | None:
+COUNTRY_WORD_KINDS = frozenset({"name", "adjective", "demonym", "capital", "seat", "seat_mil", "seat_leg"})
+
+
+def _nearest_country(head, mentions, after: bool = False) -> str | None:
     """The country named closest before `head` in its sentence ("... said the rebels" after
-    "the Sudanese government"), else closest after it ("President Askar Akayev ... in Kyrgyzstan"),
-    for an actor given only by its sector: CAMEO coders read the country from the sentence."""
+    "the Sudanese government"), or with `after` closest after it ("President Askar Akayev ... in
+    Kyrgyzstan"), for an actor given only by its sector: CAMEO coders read the country from the
+    sentence. Only country words count: an organisation's home ("told VOA") is no one else's."""
     sent = head.sent
-    for rng in (range(head.i - 1, sent.start - 1, -1), range(head.i + 1, sent.end)):
-        for i in rng:
-            m = mentions.get(i)
-            if m:
-                e = m[2][0]
-                if e.country and e.country not in ("IGO", "NGO", "IMG") and e.kind not in ("noun", "title", "person"):
-                    return e.country
+    for i in (range(head.i + 1, sent.end) if after else range(head.i - 1, sent.start - 1, -1)):
+        m = mentions.get(i)
+        if m:
+            e = m[2][0]
+            if e.country and e.country not in ("IGO", "NGO", "IMG") and e.kind in COUNTRY_WORD_KINDS:
+                return e.country
     return None
 
 

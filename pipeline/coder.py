@@ -349,10 +349,14 @@ class ArticleContext:
             self._note(head, a)
         return a
 
-    def place_country(self, name: str) -> str | None:
+    def place_country(self, name: str, major: bool = False) -> str | None:
         """The country of a place name when the gazetteer places it reliably: all its places are
-        in one country, or only one of their countries is named in the article."""
+        in one country, or only one of their countries is named in the article. `major`: only a
+        country, a first-level division, a capital or a city of 250,000 (a name standing alone
+        as an actor, where a person's name may have a village namesake)."""
         places = self.places.lookup(name) if self.places is not None else []
+        if major:
+            places = [p for p in places if p.precision in ("country", "admin1") or p.capital or p.population >= 250_000]
         countries = {p.country for p in places if p.country}
         if len(countries) == 1:
             return countries.pop()
@@ -365,6 +369,9 @@ class ArticleContext:
             self.recent.append((head.doc, actor))
         if not actor.is_person:
             return
+        # "sentenced Dodik and banned him": the latest person named, known or not; the sentence's
+        # event sources take over when it ends (remember).
+        self.last_person = actor
         name = head if head.pos_ == "PROPN" else next(
             (c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if name is not None and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in name.children):
