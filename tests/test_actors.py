@@ -252,3 +252,15 @@ def test_origin_vocabulary_is_documented():
     assert origin_of("phrase", "phrase") == "phrase"
     assert origin_of("article", "phrase") == "country=article;agent=phrase"
     assert origin_of(None, None) == "none"
+
+
+def test_an_outlets_home_gives_no_one_a_country(code_text):
+    events = _events(code_text, "Two of the passengers told VOA that gunmen shot the driver.")
+    assert events and not any((e["source_code"] or "").startswith("USA") for e in events if e["source_text"] != "VOA")
+
+
+def test_pronoun_after_a_named_target_is_that_person(code_text):
+    text = "A Bosnian court sentenced Milorad Dodik to prison and banned him from politics."
+    e = [x for x in _events(code_text, "Russian President Vladimir Putin met Turkish officials. " + text)
+         if x["target_text"] == "him"]
+    assert e and e[0]["target_code"] == "BIHGOV" and e[0]["target_code_origin"] == "reference"
