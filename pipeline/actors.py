@@ -305,9 +305,6 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         # "joint military exercises", "a police station": a sector word on a noun that names no
         # actor, and no country either: not an actor.
         return None
-    if country is None and agent is not None and head.pos_ == "PROPN" and head.i not in mentions and \
-            entity_label is not None and entity_label(head) in NOT_ACTOR_LABELS:
-        return None  # "the Coast Guard Law": an agent word naming a law, an event, a product
     if country is None and agent is not None and place_country is not None:
         # "the mayor of Springfield", "police in Lagos": a place the codebooks do not list.
         country = _phrase_place_country(head, mentions, place_country)
@@ -328,15 +325,13 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     if country is None and agent is None:
         if head.pos_ != "PROPN":
             return None
-        # An unknown name: statistical NER (run only here) says what it names.
-        label = entity_label(head) if entity_label is not None else None
-        if label in NOT_ACTOR_LABELS:
-            return None
-        if label in PLACE_LABELS and place_country is not None:
-            c = place_country(_name_text(head), major=True)  # "Bali banned ...", not a small namesake
-            if c:
-                return Actor(c, c, None, text, start, end, False, "place")
-        return Actor(None, None, None, text, start, end, label == "PERSON", "none")
+        # An unknown name. A major place ("Bali banned ...") is its country when statistical NER
+        # (run only here, and only then) agrees it names a place. Whether it names a person is
+        # asked later, and only if a pronoun may refer to it (ArticleContext).
+        c = place_country(_name_text(head), major=True) if place_country is not None else None
+        if c and entity_label is not None and entity_label(head) in PLACE_LABELS:
+            return Actor(c, c, None, text, start, end, False, "place")
+        return Actor(None, None, None, text, start, end, False, "none")
     if agent is not None and any(t.lower_ in FORMER_WORDS for t in tokens if t.i < head.i):
         agent = "ELI"  # "former President X", "retired general": an elite, not the office
     if agent is None and head.i in mentions and any(e.kind == "demonym" for e in mentions[head.i][2]):
@@ -358,9 +353,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     return Actor(compose_code(country, agent), country, agent, text, start, end, is_person, origin)
 
 
-# NER labels that name no actor, and labels that name a place.
-NOT_ACTOR_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
-                              "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT", "FAC"})
+# NER labels that name a place.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 

@@ -318,6 +318,9 @@ class ArticleContext:
         self.last_person: Actor | None = None
         self.last_group: Actor | None = None
         self.names: dict[str, tuple[object, Actor]] = {}  # surname -> (doc, the full earlier mention)
+        # Unknown names met since the last person: a person pronoun may refer to one of them,
+        # which NER is asked only then ("Pifer said ... He added" is about Pifer).
+        self.unknown_names: list[tuple[object, object, Actor]] = []
         self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
 
     def set_doc(self, doc, mentions) -> None:
@@ -336,7 +339,8 @@ class ArticleContext:
     def resolve(self, head, as_source: bool = False) -> Actor | None:
         low = head.lower_
         if low in PRONOUNS_PERSON:
-            return self.last_person
+            named = self._unknown_person(head)
+            return named if named is not None else self.last_person
         if low in PRONOUNS_GROUP:
             return self.last_group
         earlier = self._surname(head) or self._description(head)
@@ -363,12 +367,30 @@ class ArticleContext:
         named = [c for c in countries if self.counts.get(c)]
         return named[0] if len(named) == 1 else None
 
+    def _unknown_person(self, pronoun) -> Actor | None:
+        """The latest unknown name before `pronoun` that NER says is a person (it then becomes the
+        last person), else None."""
+        while self.unknown_names:
+            doc, tok, actor = self.unknown_names[-1]
+            if doc is pronoun.doc and tok.i >= pronoun.i:
+                return None  # named after the pronoun: not its antecedent
+            self.unknown_names.pop()
+            if self.entities is not None and self.entities.label(tok) == "PERSON":
+                self.last_person = dataclasses.replace(actor, is_person=True)
+                self.unknown_names.clear()
+                return self.last_person
+        return None
+
     def _note(self, head, actor: Actor) -> None:
         """Remember an actor for later reference: a person by surname, anything coded in order."""
         if actor.code is not None or actor.is_person:
             self.recent.append((head.doc, actor))
+        if actor.code is None and head.pos_ == "PROPN" and not actor.is_person:
+            self.unknown_names.append((head.doc, head, actor))
+            del self.unknown_names[:-3]
         if not actor.is_person:
             return
+        self.unknown_names.clear()
         # "sentenced Dodik and banned him": the latest person named, known or not; the sentence's
         # event sources take over when it ends (remember).
         self.last_person = actor
@@ -420,6 +442,7 @@ class ArticleContext:
             return
         if actor.is_person:
             self.last_person = actor
+            self.unknown_names.clear()
         else:
             self.last_group = actor
 
