@@ -143,6 +143,7 @@ class ArticleCoder:
             else:
                 ctx.set_doc(doc, mentions)
             for sent in doc.sents:
+                ctx.observe(sent)
                 for ev in self.coder.code_sentence(sent, ctx):
                     events.append((sentence_index, ev))
                 sentence_index += 1

@@ -368,18 +368,31 @@ class ArticleContext:
         return named[0] if len(named) == 1 else None
 
     def _unknown_person(self, pronoun) -> Actor | None:
-        """The latest unknown name before `pronoun` that NER says is a person (it then becomes the
-        last person), else None."""
-        while self.unknown_names:
-            doc, tok, actor = self.unknown_names[-1]
+        """The latest unknown name before `pronoun` that names a person (it then becomes the last
+        person), else None. An unknown name that is no major place is taken for a person ("he"
+        is said of people, and organisations are "it"); NER decides only for a place name."""
+        for k in range(len(self.unknown_names) - 1, -1, -1):
+            doc, tok, actor = self.unknown_names[k]
             if doc is pronoun.doc and tok.i >= pronoun.i:
-                return None  # named after the pronoun: not its antecedent
-            self.unknown_names.pop()
-            if self.entities is not None and self.entities.label(tok) == "PERSON":
+                continue  # named after the pronoun: not its antecedent
+            del self.unknown_names[k]
+            place = self.place_country(actor.text, major=True) if self.places is not None else None
+            if not place or (self.entities is not None and self.entities.label(tok) == "PERSON"):
                 self.last_person = dataclasses.replace(actor, is_person=True)
                 self.unknown_names.clear()
                 return self.last_person
         return None
+
+    def observe(self, sent) -> None:
+        """Note the unknown names a sentence's clauses are about ("Kirkwood briefed reporters ...
+        and he said"), so that a later "he" is not taken for an older person. Run before the
+        sentence is coded; cheap (no NER unless a pronoun follows)."""
+        for tok in sent:
+            if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and tok.i not in self.mentions and not any(
+                    c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
+                actor = Actor(None, None, None, tok.text, tok.idx, tok.idx + len(tok.text), False, "none")
+                self.unknown_names.append((tok.doc, tok, actor))
+        del self.unknown_names[:-3]
 
     def _note(self, head, actor: Actor) -> None:
         """Remember an actor for later reference: a person by surname, anything coded in order."""
@@ -1326,6 +1339,7 @@ class EventCoder:
         ctx.set_doc(doc, mentions)
         events = []
         for sent in doc.sents:
+            ctx.observe(sent)
             events.extend(self.code_sentence(sent, ctx))
         return events
 
