@@ -342,9 +342,10 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         return None
     is_person = head.lower_ not in ("government", "regime") and any(
         mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) and t.i == head.i for t in tokens)
-    if is_named and agent is not None and any(
-            mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) for t in tokens):
-        is_person = True  # "national security adviser John Bolton", "Tom Baker, the mayor"
+    if is_named and agent is not None and (any(
+            mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) for t in tokens) or any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" and c.i not in mentions for c in name.children)):
+        is_person = True  # "national security adviser John Bolton", "Tom Baker, the mayor", "Police Chief Ann Rowe"
     agent_from = "phrase" if agent is not None else None
     if country_entry is not None and (agent is None or agent_entry is country_entry) and country_from == "phrase":
         origin = "codebook"  # "Iran", "the Kremlin": one codebook name gives the whole code

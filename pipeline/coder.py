@@ -388,10 +388,21 @@ class ArticleContext:
         and he said"), so that a later "he" is not taken for an older person. Run before the
         sentence is coded; cheap (no NER unless a pronoun follows)."""
         for tok in sent:
-            if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and tok.i not in self.mentions and not any(
-                    c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
+            if tok.pos_ != "PROPN" or tok.i in self.mentions:
+                continue
+            if tok.dep_ == "nsubj" and not any(c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
                 actor = Actor(None, None, None, tok.text, tok.idx, tok.idx + len(tok.text), False, "none")
                 self.unknown_names.append((tok.doc, tok, actor))
+            if tok.lower_ in self.names or not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
+                continue
+            # A titled full name ("the mayor, Tom Baker, opened ...", "Mayor Tom Baker was born"),
+            # for "Baker said" later.
+            holder = tok.head if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and tok.head.i in self.mentions else (
+                tok if any(c.i in self.mentions for c in tok.children if c.dep_ == "compound") else None)
+            if holder is not None:
+                a = resolve_phrase(holder, self.mentions, self.when)
+                if a is not None and a.is_person and a.code is not None:
+                    self.names[tok.lower_] = (tok.doc, a)
         del self.unknown_names[:-3]
 
     def _note(self, head, actor: Actor) -> None:

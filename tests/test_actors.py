@@ -264,3 +264,13 @@ def test_pronoun_after_a_named_target_is_that_person(code_text):
     e = [x for x in _events(code_text, "Russian President Vladimir Putin met Turkish officials. " + text)
          if x["target_text"] == "him"]
     assert e and e[0]["target_code"] == "BIHGOV" and e[0]["target_code_origin"] == "reference"
+
+
+@pytest.mark.parametrize("first", [
+    "The city's mayor, Tom Baker, was born in 1960.",
+    "Police Chief Tom Baker was born in 1960.",
+])
+def test_surname_refers_to_a_titled_name_outside_any_event(code_text, first):
+    events = _events(code_text, first + " On Monday, Baker accused the governor of lying.")
+    e = [x for x in events if x["source_text"] == "Baker"]
+    assert e and e[0]["source_code"] is not None and e[0]["source_code_origin"] == "reference"
