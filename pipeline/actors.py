@@ -463,7 +463,10 @@ class EntityTagger:
             import spacy
 
             try:
-                meta = spacy.util.get_model_meta(spacy.util.get_package_path(self.model_name))
+                # The package folder (or a model folder given by path) with everything but NER left out.
+                path = spacy.util.get_package_path(self.model_name) if spacy.util.is_package(self.model_name) \
+                    else self.model_name
+                meta = spacy.util.get_model_meta(path)
                 self._nlp = spacy.load(self.model_name, exclude=[n for n in meta.get("pipeline", []) if n != "ner"])
                 if "ner" not in self._nlp.pipe_names:
                     self._nlp, self._failed = None, True

@@ -501,7 +501,8 @@ class EventCoder:
         self.grammar = Grammar.from_synsets(books.cameo.synsets)
         self.matcher = ActorMatcher(nlp, books.actors)
         meta = getattr(nlp, "meta", {}) or {}
-        self.entities = EntityTagger(f"{meta['lang']}_{meta['name']}" if meta.get("lang") and meta.get("name") else None)
+        name = f"{meta['lang']}_{meta['name']}" if meta.get("lang") and meta.get("name") else None
+        self.entities = EntityTagger(name)
         # One alternation per scope: phrases that block every root, and phrases that block some.
         self.discard_rx = _alternation(p for p, _, roots in books.discards if not roots)
         self.partial_discards = [(re.compile(r"\b" + re.escape(p) + r"\b"), roots) for p, _, roots in books.discards if roots]
