@@ -60,6 +60,9 @@ def origin_of(country_from: str | None, agent_from: str | None) -> str:
 
 
 UNKNOWN_COUNTRY = "---"  # CAMEO's filler for an agent of unknown country ("---COP")
+# Sectors that name no political actor without a country (investors, traders, shoppers): no
+# partial code for them.
+UNPLACED_SECTORS = frozenset({"BUS"})
 
 
 class ActorMatcher:
@@ -283,9 +286,10 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     for t in tokens:  # keep a name's parts together ("Staffan de Mistura")
         if t.i == last + 1 and t.pos_ == "PROPN":
             last = t.i
-    for t in sorted(tokens, key=lambda t: -t.i):  # ... and its first names ("John Bolton")
-        if t.i == first - 1 and t.pos_ == "PROPN" and t.dep_ == "compound" and t.i not in mentions:
-            first = t.i
+    if head.pos_ == "PROPN" and (person is not None or head.i not in mentions):
+        for t in sorted(tokens, key=lambda t: -t.i):  # ... and its first names ("John Bolton")
+            if t.i == first - 1 and t.pos_ == "PROPN" and t.dep_ == "compound" and t.i not in mentions:
+                first = t.i
     # "the mayor of Springfield, Tom Baker": the person's name is part of the actor's words.
     name = head if head.pos_ == "PROPN" and head.i not in mentions else next(
         (c for c in appos if c.pos_ == "PROPN" and c.i not in mentions), None)
@@ -346,6 +350,10 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
             mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) for t in tokens) or any(
             c.dep_ == "compound" and c.pos_ == "PROPN" and c.i not in mentions for c in name.children)):
         is_person = True  # "national security adviser John Bolton", "Tom Baker, the mayor", "Police Chief Ann Rowe"
+    if country is None and agent in UNPLACED_SECTORS:
+        # "investors cheered the results": market actors of no stated country are no political
+        # actor; the words are kept, with no code.
+        return Actor(None, None, None, text, start, end, is_person, "none")
     agent_from = "phrase" if agent is not None else None
     if country_entry is not None and (agent is None or agent_entry is country_entry) and country_from == "phrase":
         origin = "codebook"  # "Iran", "the Kremlin": one codebook name gives the whole code

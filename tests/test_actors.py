@@ -274,3 +274,12 @@ def test_surname_refers_to_a_titled_name_outside_any_event(code_text, first):
     events = _events(code_text, first + " On Monday, Baker accused the governor of lying.")
     e = [x for x in events if x["source_text"] == "Baker"]
     assert e and e[0]["source_code"] is not None and e[0]["source_code_origin"] == "reference"
+
+
+def test_market_actors_of_no_country_are_no_event(code_text):
+    assert not _events(code_text, "Shares fell sharply as traders sold bank stocks.")
+
+
+def test_a_capitalised_word_before_a_country_is_not_part_of_its_name(code_text):
+    events = _events(code_text, "Praising Kenya's efforts, Ethiopia criticized the rebels.")
+    assert events and all(not (e["source_text"] or "").startswith("Praising") for e in events)
