@@ -3,11 +3,16 @@
 A noun phrase is resolved from the codebook mentions inside it: a named person valid on the
 event date gives the full code; an organisation gives its code; otherwise a country (name,
 adjective, capital or seat) plus an agent noun or title ("French Foreign Minister" -> FRAGOV).
+
+The world is open: an agent-like phrase the codebooks do not name is still an actor, coded as far
+as its own words go ("a Pentagon spokesman" -> USAGOV, "gunmen" -> ---UAF, "Tom Baker" -> no
+code, text kept). Each actor says where each part of its code came from (`origin`, see ORIGINS).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,6 +24,19 @@ PRONOUNS_GROUP = {"it", "they", "them", "we", "its", "their"}
 NP_EXCLUDED_DEPS = {"relcl", "acl", "advcl", "punct", "cc", "conj", "appos", "prep", "det", "predet", "case"}
 
 
+# Where the parts of an actor's code came from (the *_code_origin columns). One word when the
+# whole code has one origin, else "country=<origin>;agent=<origin>".
+ORIGINS = {
+    "codebook": "the whole code is the codebook entry of a name in the phrase (person, organisation, country, capital)",
+    "phrase": "read from the phrase's own words through the codebook tables (nationality + agent noun or title)",
+    "reference": "copied from an earlier mention in the same article that the words refer to (he, Baker, the group)",
+    "sentence": "country named earlier in the same sentence",
+    "article": "country of the article: its dateline (resolved as a place) or the country it names most",
+    "place": "country of a place in the gazetteer (an 'of'/'in' place, or the place an action is aimed at)",
+    "none": "no code; text and offsets only",
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     code: str | None
@@ -28,6 +46,23 @@ class Actor:
     start: int  # char offsets within the doc
     end: int
     is_person: bool = False
+    origin: str | None = None  # see ORIGINS
+
+
+def origin_of(country_from: str | None, agent_from: str | None) -> str:
+    """The origin string from the origins of the country and agent parts (None: part absent)."""
+    parts = {p for p in (country_from, agent_from) if p}
+    if not parts:
+        return "none"
+    if len(parts) == 1:
+        return parts.pop()
+    return f"country={country_from or 'none'};agent={agent_from or 'none'}"
+
+
+UNKNOWN_COUNTRY = "---"  # CAMEO's filler for an agent of unknown country ("---COP")
+# Sectors that name no political actor without a country (investors, traders, shoppers): no
+# partial code for them.
+UNPLACED_SECTORS = frozenset({"BUS"})
 
 
 class ActorMatcher:
@@ -158,10 +193,13 @@ def noun_phrase_tokens(head, mentions=None) -> list:
 
 
 def compose_code(country: str | None, agent: str | None) -> str | None:
+    """Country + agent; an agent of unknown country is "---" + agent, as CAMEO gold writes it."""
     if country and agent and country not in ("IGO", "NGO", "IMG"):
         return country + agent
     if country:
         return country
+    if agent:
+        return UNKNOWN_COUNTRY + agent
     return None
 
 
@@ -179,17 +217,27 @@ def doc_text(doc, mention) -> str:
 
 
 def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | None = None,
-                   nationality_alone: bool = True) -> Actor | None:
+                   nationality_alone: bool = True, *, default_origin: str = "article",
+                   place_country=None, entity_label=None) -> Actor | None:
     """Resolve the noun phrase headed by `head` to an actor, or None when nothing supports one.
-    `nationality_alone=False` (sources) refuses a nationality adjective on a non-actor noun."""
+    `nationality_alone=False` (sources) refuses a nationality adjective on a non-actor noun.
+    `default_country` fills the country of an agent the phrase gives none for (recorded as
+    `default_origin`); `place_country(name)` gives the country of a place name the codebooks do not
+    list, or None when it is not reliably one; `entity_label(tok)` gives the NER label of a name."""
     tokens = noun_phrase_tokens(head, mentions)
     # Also look into an appositive ("Romain Nadal, the ministry spokesman").
-    for child in head.children:
-        if child.dep_ == "appos":
-            tokens.extend(noun_phrase_tokens(child))
+    appos = [c for c in head.children if c.dep_ == "appos"]
+    if not appos and head.pos_ == "NOUN":
+        # "the mayor of Brookfield, Janet Hale,": the parser often hangs the name on the place.
+        appos = [a for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj" and g.pos_ == "PROPN" for a in g.children
+                 if a.dep_ == "appos" and a.pos_ == "PROPN" and a.i not in mentions]
+    for child in appos:
+        tokens.extend(noun_phrase_tokens(child))
     seen_spans = set()
     person = org = None
     country = agent = None
+    country_entry = agent_entry = None
     best_agent_dist = None
     generic_agent = None
     for tok in tokens:
@@ -201,7 +249,11 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         if when is None:
             entries.sort(key=lambda e: (e.kind == "person", e.start or dt.date.min), reverse=True)
         if not entries:
-            # A known person outside the dates of their office: resolved by title/country only.
+            # A known person outside the dates of their office: resolved by title and the
+            # person's country only.
+            stale = next((e for e in m[2] if e.kind == "person" and e.country not in ("IGO", "NGO", "IMG")), None)
+            if stale is not None and country is None:
+                country = stale.country
             continue
         e = entries[0]
         if e.kind == "person":
@@ -214,12 +266,12 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
                 generic_agent = generic_agent or e.agent
                 continue
             if best_agent_dist is None or dist < best_agent_dist:
-                agent, best_agent_dist = e.agent, dist
+                agent, best_agent_dist, agent_entry = e.agent, dist, e
         else:
             if country is None:
-                country = e.country
+                country, country_entry = e.country, e
             if e.kind in ("capital", "seat", "seat_mil", "seat_leg") and e.agent and agent is None:
-                agent = e.agent
+                agent, agent_entry = e.agent, e
     # "union leaders", "leaders of the rebels", "opposition officials": a generic head takes the
     # sector of the agent word it is modified by, and is the government only on its own.
     agent = agent or generic_agent
@@ -234,24 +286,56 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     for t in tokens:  # keep a name's parts together ("Staffan de Mistura")
         if t.i == last + 1 and t.pos_ == "PROPN":
             last = t.i
+    if head.pos_ == "PROPN" and (person is not None or head.i not in mentions):
+        for t in sorted(tokens, key=lambda t: -t.i):  # ... and its first names ("John Bolton")
+            if t.i == first - 1 and t.pos_ == "PROPN" and t.dep_ == "compound" and t.i not in mentions:
+                first = t.i
+    # "the mayor of Springfield, Tom Baker": the person's name is part of the actor's words.
+    name = head if head.pos_ == "PROPN" and head.i not in mentions else next(
+        (c for c in appos if c.pos_ == "PROPN" and c.i not in mentions), None)
+    if name is not None and name is not head and (agent is not None or country is not None):
+        last = max(last, name.i)
     span = doc[first:last + 1]
     start, end, text = span.start_char, span.end_char, span.text
     if person is not None:
-        return Actor(person.code, person.country, person.agent, text, start, end, True)
+        return Actor(person.code, person.country, person.agent, text, start, end, True, "codebook")
     if org is not None:
-        return Actor(org.code, org.country, org.agent, text, start, end)
+        return Actor(org.code, org.country, org.agent, text, start, end, False, "codebook")
+    country_from = "phrase" if country is not None else None
     if country is None and agent is not None and head.pos_ == "NOUN" and head.lemma_.lower() in ACTOR_PLACES:
         country = _place_country(head, mentions)  # "militant hideouts in Somalia": the country they are in
+        country_from = "phrase" if country else None
     if country is None and agent is not None and head.pos_ == "NOUN" and head.i not in mentions:
         # "joint military exercises", "a police station": a sector word on a noun that names no
         # actor, and no country either: not an actor.
         return None
+    if country is None and agent is not None and place_country is not None:
+        # "the mayor of Springfield", "police in Lagos": a place the codebooks do not list.
+        country = _phrase_place_country(head, mentions, place_country)
+        country_from = "place" if country else None
     if country is None and agent is not None:
-        country = _nearest_country(head, mentions) or default_country
+        # The sentence before the actor, a place the sentence is set in, the article, and last
+        # the sentence after the actor ("... criticized Canada" names the target's country).
+        country = _nearest_country(head, mentions)
+        if country is None and place_country is not None:
+            country = _sentence_place_country(head, mentions, place_country)
+        country_from = "sentence" if country else None
+        if country is None and default_country:
+            country, country_from = default_country, default_origin
+        if country is None:
+            country = _nearest_country(head, mentions, after=True)
+            country_from = "sentence" if country else None
+    is_named = name is not None
     if country is None and agent is None:
-        if head.pos_ == "PROPN":
-            return Actor(None, None, None, text, start, end, False)
-        return None
+        if head.pos_ != "PROPN":
+            return None
+        # An unknown name. A major place ("Bali banned ...") is its country when statistical NER
+        # (run only here, and only then) agrees it names a place. Whether it names a person is
+        # asked later, and only if a pronoun may refer to it (ArticleContext).
+        c = place_country(_name_text(head), major=True) if place_country is not None else None
+        if c and entity_label is not None and entity_label(head) in PLACE_LABELS:
+            return Actor(c, c, None, text, start, end, False, "place")
+        return Actor(None, None, None, text, start, end, False, "none")
     if agent is not None and any(t.lower_ in FORMER_WORDS for t in tokens if t.i < head.i):
         agent = "ELI"  # "former President X", "retired general": an elite, not the office
     if agent is None and head.i in mentions and any(e.kind == "demonym" for e in mentions[head.i][2]):
@@ -262,7 +346,64 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         return None
     is_person = head.lower_ not in ("government", "regime") and any(
         mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) and t.i == head.i for t in tokens)
-    return Actor(compose_code(country, agent), country, agent, text, start, end, is_person)
+    if is_named and agent is not None and (any(
+            mentions.get(t.i) and any(e.kind == "title" for e in mentions[t.i][2]) for t in tokens) or any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" and c.i not in mentions for c in name.children)):
+        is_person = True  # "national security adviser John Bolton", "Tom Baker, the mayor", "Police Chief Ann Rowe"
+    if country is None and agent in UNPLACED_SECTORS:
+        # "investors cheered the results": market actors of no stated country are no political
+        # actor; the words are kept, with no code.
+        return Actor(None, None, None, text, start, end, is_person, "none")
+    agent_from = "phrase" if agent is not None else None
+    if country_entry is not None and (agent is None or agent_entry is country_entry) and country_from == "phrase":
+        origin = "codebook"  # "Iran", "the Kremlin": one codebook name gives the whole code
+    else:
+        origin = origin_of(country_from, agent_from)
+    return Actor(compose_code(country, agent), country, agent, text, start, end, is_person, origin)
+
+
+# NER labels that name a place.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+
+def _name_text(tok) -> str:
+    """A proper name with its compound parts ("New York")."""
+    parts = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
+    first = min([tok.i] + [c.i for c in parts])
+    return tok.doc[first:tok.i + 1].text
+
+
+def _phrase_place_country(head, mentions, place_country) -> str | None:
+    """The country of an 'of'/'in' place in the phrase ("the mayor of Springfield", "state
+    police in Ohio", "people in the town of Madaya") that the codebooks do not list, when the
+    gazetteer places it reliably."""
+    for c in head.children:
+        if c.dep_ != "prep" or c.lower_ not in ("of", "in", "from"):
+            continue
+        for g in c.children:
+            if g.dep_ != "pobj":
+                continue
+            names = [g] if g.pos_ == "PROPN" else [x for p in g.children if p.dep_ == "prep" and p.lower_ == "of"
+                                                  for x in p.children if x.dep_ == "pobj" and x.pos_ == "PROPN"]
+            for name in names:
+                if name.i not in mentions and (found := place_country(_name_text(name))):
+                    return found
+    return None
+
+
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around"})
+
+
+def _sentence_place_country(head, mentions, place_country) -> str | None:
+    """The country of a place the sentence says something happened in ("... outside a police
+    station in Diyarbakir"), for an actor given only by its sector: as CAMEO coders read it."""
+    for tok in head.sent:
+        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS and tok.i not in mentions \
+                and not any(c.dep_ == "compound" and c.i > tok.i for c in tok.children):
+            found = place_country(_name_text(tok))
+            if found:
+                return found
+    return None
 
 
 def _place_country(head, mentions) -> str | None:
@@ -279,15 +420,20 @@ def _place_country(head, mentions) -> str | None:
     return None
 
 
-def _nearest_country(head, mentions) -> str | None:
+COUNTRY_WORD_KINDS = frozenset({"name", "adjective", "demonym", "capital", "seat", "seat_mil", "seat_leg"})
+
+
+def _nearest_country(head, mentions, after: bool = False) -> str | None:
     """The country named closest before `head` in its sentence ("... said the rebels" after
-    "the Sudanese government"), for an actor given only by its sector."""
+    "the Sudanese government"), or with `after` closest after it ("President Askar Akayev ... in
+    Kyrgyzstan"), for an actor given only by its sector: CAMEO coders read the country from the
+    sentence. Only country words count: an organisation's home ("told VOA") is no one else's."""
     sent = head.sent
-    for i in range(head.i - 1, sent.start - 1, -1):
+    for i in (range(head.i + 1, sent.end) if after else range(head.i - 1, sent.start - 1, -1)):
         m = mentions.get(i)
         if m:
             e = m[2][0]
-            if e.country and e.country not in ("IGO", "NGO", "IMG") and e.kind not in ("noun", "title", "person"):
+            if e.country and e.country not in ("IGO", "NGO", "IMG") and e.kind in COUNTRY_WORD_KINDS:
                 return e.country
     return None
 
@@ -304,3 +450,107 @@ def article_countries(doc, mentions) -> Counter:
         if entry.country and entry.country not in ("IGO", "NGO", "IMG") and entry.kind not in ("noun", "title"):
             counts[entry.country] += 1
     return counts
+
+
+class EntityTagger:
+    """spaCy's statistical NER, run on demand on single sentences.
+
+    The coder's pipeline leaves NER out (actors come from the codebooks, and NER on every sentence
+    costs throughput). It is asked only about a proper name in a source or target role that the
+    codebooks do not know, so it runs on few sentences. The model's NER has its own embedding
+    layer, so it is loaded alone (without the tagger and parser) and fed the sentence's words."""
+
+    def __init__(self, model_name: str | None):
+        self.model_name = model_name
+        self._nlp = None
+        self._failed = model_name is None
+        self.sentences = 0  # how many sentences NER was run on (for measuring its cost)
+
+    def _model(self):
+        if self._nlp is None and not self._failed:
+            import spacy
+
+            try:
+                # The package folder (or a model folder given by path) with everything but NER left out.
+                path = spacy.util.get_package_path(self.model_name) if spacy.util.is_package(self.model_name) \
+                    else self.model_name
+                meta = spacy.util.get_model_meta(path)
+                self._nlp = spacy.load(self.model_name, exclude=[n for n in meta.get("pipeline", []) if n != "ner"])
+                if "ner" not in self._nlp.pipe_names:
+                    self._nlp, self._failed = None, True
+            except (OSError, ValueError, ImportError):
+                self._failed = True  # no NER: unknown names keep a null code, as without it
+        return self._nlp
+
+    def label(self, tok) -> str | None:
+        """The entity label of `tok` (None when it is in no entity or NER is unavailable)."""
+        sent = tok.sent
+        key = ("polemos_ents", sent.start)
+        labels = tok.doc.user_data.get(key)
+        if labels is None:
+            labels = tok.doc.user_data[key] = self._run(sent)
+        return labels.get(tok.i - sent.start)
+
+    def _run(self, sent) -> dict[int, str]:
+        nlp = self._model()
+        if nlp is None:
+            return {}
+        from spacy.tokens import Doc
+
+        self.sentences += 1
+        doc = Doc(nlp.vocab, words=[t.text for t in sent], spaces=[bool(t.whitespace_) for t in sent])
+        doc = nlp.get_pipe("ner")(doc)
+        return {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
+
+
+def publisher_home(publisher: str | None) -> str:
+    """The letters of a publisher's name or web domain ("onlineathens.com" -> "onlineathens")."""
+    if not publisher:
+        return ""
+    host = re.sub(r"^[a-z]+://", "", publisher.lower()).split("/")[0]
+    host = re.sub(r"^www\.", "", host)
+    host = re.sub(r"\.(com|org|net|co|gov|edu|info|news|[a-z]{2})(\.[a-z]{2})?$", "", host)
+    return re.sub(r"[^a-z]", "", host)
+
+
+def is_home(name: str, home: str) -> bool:
+    """Is this place name the publisher's home ("Athens" in onlineathens, "dailypostathenian")?"""
+    key = re.sub(r"[^a-z]", "", name.lower())
+    return len(key) >= 4 and (key in home or (len(key) > 5 and key[:-1] in home))
+
+
+def dateline_country(dateline: str, lookup, named: set[str], text: str = "", home: str = "") -> str | None:
+    """The country of a dateline ("ATHENS, Texas", "PARIS") read as a place in its story, or None
+    when that is not reliable. A qualifier decides ("Athens, Texas" is in the US); else the name's
+    places must all lie in one country, or only one of their countries be named in the story, or
+    the name be a national capital no other candidate of which the story points to (its division
+    named in the text: a US paper's "PARIS" in a story naming Texas). The publisher's home town
+    ("ATHENS" in onlineathens.com) gives no country."""
+    name, _, qualifier = dateline.partition(",")
+    name, qualifier = name.strip(), qualifier.strip().rstrip(".")
+    places = lookup(name)
+    if not places:
+        return None
+    if qualifier:
+        quals = lookup(qualifier)
+        fits = [p for p in places if any(
+            q.country == p.country and (q.precision == "country" or (q.admin1 and q.admin1 == p.admin1)) for q in quals)]
+        countries = {p.country for p in fits} or {q.country for q in quals if q.precision in ("country", "admin1")}
+        return countries.pop() if len(countries) == 1 else None
+    if home and is_home(name, home):
+        return None
+    countries = {p.country for p in places if p.country}
+    if len(countries) == 1:
+        return next(iter(countries))
+    in_story = countries & named
+    if len(in_story) == 1:
+        return next(iter(in_story))
+    if in_story:
+        return None
+    capitals = {p.country for p in places if p.capital}
+    low = text.lower()
+    if len(capitals) == 1:
+        top = next(iter(capitals))
+        if not any(p.admin1 and p.country != top and p.admin1.lower() in low for p in places):
+            return top
+    return None

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import CODER_VERSION
-from pipeline.actors import Actor
+from pipeline.actors import Actor, article_countries, dateline_country, publisher_home
 from pipeline.codebook.loader import Codebooks
 from pipeline.coder import CodedEvent, EventCoder, event_id
 from pipeline.dates import TimeExpression, find_time_expressions
@@ -131,19 +131,19 @@ class ArticleCoder:
 
     def code_article(self, art: Article, docs: list) -> list[dict[str, Any]]:
         when = art.published
-        dateline_country = self._dateline_country(art)
+        dateline_country = self._dateline_country(art, docs)
         events: list[tuple[int, CodedEvent]] = []
         sentence_index = 0
-        from pipeline.coder import ArticleContext
-
         ctx = None
         for doc in docs:
             mentions = self.coder.matcher.mentions(doc)
             if ctx is None:
-                ctx = ArticleContext(doc, mentions, when, dateline_country)
+                ctx = self.coder.context(doc, mentions, when, dateline_country, places=self.gazetteer,
+                                         publisher=art.url or art.source)
             else:
-                ctx.doc, ctx.mentions = doc, mentions
+                ctx.set_doc(doc, mentions)
             for sent in doc.sents:
+                ctx.observe(sent)
                 for ev in self.coder.code_sentence(sent, ctx):
                     events.append((sentence_index, ev))
                 sentence_index += 1
@@ -161,11 +161,16 @@ class ArticleCoder:
             unique.append(r)
         return unique
 
-    def _dateline_country(self, art: Article) -> str | None:
+    def _dateline_country(self, art: Article, docs=()) -> str | None:
+        """The dateline's country when the dateline, read as a place in its story, is reliable
+        (pipeline/actors.py dateline_country): "ATHENS, Texas" is not Greece."""
         if not art.dateline_place:
             return None
-        places = self.gazetteer.lookup(art.dateline_place.split(",")[0])
-        return places[0].country if places else None
+        named = set()
+        for doc in docs:
+            named |= set(article_countries(doc, self.coder.matcher.mentions(doc)))
+        return dateline_country(art.dateline_place, self.gazetteer.lookup, named, art.text,
+                                publisher_home(art.url or art.source))
 
     def _article_countries(self, docs, dateline_country) -> set[str]:
         out = {dateline_country} if dateline_country else set()
@@ -194,7 +199,7 @@ class ArticleCoder:
             # No target actor, but the action is aimed at a place ("imposed a curfew in Cizre",
             # "shelled Juba"): the place's country is the target, as CAMEO coders do.
             tgt = Actor(place.country, place.country, None, sent.doc.text[found[1]:found[2]],
-                        found[1] - base, found[2] - base)
+                        found[1] - base, found[2] - base, origin="place")
         row = {
             "event_id": event_id(art.article_id, sentence_index, trig.idx - base, src.code or "" if src else "", ev.code,
                                  (tgt.code or "") if tgt else ""),
@@ -217,6 +222,8 @@ class ArticleCoder:
             "target_text": tgt.text if tgt else None,
             "target_start": tgt.start if tgt else None,
             "target_end": tgt.end if tgt else None,
+            "source_code_origin": (src.origin or ("none" if src.code is None else None)) if src else None,
+            "target_code_origin": (tgt.origin or ("none" if tgt.code is None else None)) if tgt else None,
             "verb_text": trig.text,
             "verb_start": trig.idx - base,
             "verb_end": trig.idx - base + len(trig.text),

@@ -14,8 +14,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, article_countries,
-                             resolve_phrase)
+from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, EntityTagger, is_home,
+                             article_countries, publisher_home, resolve_phrase)
 from pipeline.codebook.loader import ANY, Codebooks, Pattern
 
 TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of",
@@ -297,32 +297,188 @@ def agent_of(tok):
 
 
 class ArticleContext:
-    """What the coder remembers across the sentences of one article (pronoun resolution)."""
+    """What the coder remembers across the sentences of one article: the actors named so far
+    (pronouns, surnames and "the group" refer back to them) and the article's country, when it is
+    reliable enough to fill the country of an actor whose own words give none.
 
-    def __init__(self, doc, mentions, when: dt.date | None, dateline_country: str | None):
+    `places` (a Gazetteer) resolves place names the actor codebooks lack; `entities` (an
+    EntityTagger) labels unknown names. Both are optional."""
+
+    def __init__(self, doc, mentions, when: dt.date | None, dateline_country: str | None,
+                 places=None, entities=None, anaphors=None, publisher: str | None = None):
+        self.home = publisher_home(publisher)
         self.doc = doc
-        self.mentions = mentions
+        self.mentions = self._without_home(mentions)
         self.when = when
-        counts = article_countries(doc, mentions)
-        self.default_country = dateline_country or (counts.most_common(1)[0][0] if counts else None)
+        self.counts = article_countries(doc, self.mentions)
+        self.default_country = dateline_country or reliable_article_country(self.counts)
+        self.places = places
+        self.entities = entities
+        self.anaphors = anaphors or {}
         self.last_person: Actor | None = None
         self.last_group: Actor | None = None
+        self.names: dict[str, tuple[object, Actor]] = {}  # surname -> (doc, the full earlier mention)
+        # Unknown names met since the last person: a person pronoun may refer to one of them,
+        # which NER is asked only then ("Pifer said ... He added" is about Pifer).
+        self.unknown_names: list[tuple[object, object, Actor]] = []
+        self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
+
+    def set_doc(self, doc, mentions) -> None:
+        """The next part of the same article."""
+        self.doc, self.mentions = doc, self._without_home(mentions)
+
+    def _without_home(self, mentions):
+        """The codebook mentions minus the publisher's home town read as a capital: "Athens" in a
+        paper from Athens, Georgia (onlineathens.com) is no actor's country."""
+        if not self.home:
+            return mentions
+        drop = {i for i, (s, e, entries) in mentions.items() if entries[0].kind in ("capital", "name", "adjective")
+                and is_home(self.doc[s:e].text, self.home)}
+        return {i: m for i, m in mentions.items() if i not in drop} if drop else mentions
 
     def resolve(self, head, as_source: bool = False) -> Actor | None:
         low = head.lower_
         if low in PRONOUNS_PERSON:
-            return self.last_person
+            named = self._unknown_person(head)
+            return named if named is not None else self.last_person
         if low in PRONOUNS_GROUP:
             return self.last_group
-        return resolve_phrase(head, self.mentions, self.when, self.default_country, nationality_alone=not as_source)
+        earlier = self._surname(head) or self._description(head)
+        if earlier is not None:
+            return earlier
+        a = resolve_phrase(head, self.mentions, self.when, self.default_country, nationality_alone=not as_source,
+                           place_country=self.place_country if self.places is not None else None,
+                           entity_label=self.entities.label if self.entities is not None else None)
+        if a is not None:
+            self._note(head, a)
+        return a
+
+    def place_country(self, name: str, major: bool = False) -> str | None:
+        """The country of a place name when the gazetteer places it reliably: all its places are
+        in one country, or only one of their countries is named in the article. `major`: only a
+        country, a first-level division, a capital or a city of 250,000 (a name standing alone
+        as an actor, where a person's name may have a village namesake)."""
+        places = self.places.lookup(name) if self.places is not None else []
+        if major:
+            places = [p for p in places if p.precision in ("country", "admin1") or p.capital or p.population >= 250_000]
+        countries = {p.country for p in places if p.country}
+        if len(countries) == 1:
+            return countries.pop()
+        named = [c for c in countries if self.counts.get(c)]
+        return named[0] if len(named) == 1 else None
+
+    def _unknown_person(self, pronoun) -> Actor | None:
+        """The latest unknown name before `pronoun` that names a person (it then becomes the last
+        person), else None. An unknown name that is no major place is taken for a person ("he"
+        is said of people, and organisations are "it"); NER decides only for a place name."""
+        for k in range(len(self.unknown_names) - 1, -1, -1):
+            doc, tok, actor = self.unknown_names[k]
+            if doc is pronoun.doc and tok.i >= pronoun.i:
+                continue  # named after the pronoun: not its antecedent
+            del self.unknown_names[k]
+            place = self.place_country(actor.text, major=True) if self.places is not None else None
+            if not place or (self.entities is not None and self.entities.label(tok) == "PERSON"):
+                self.last_person = dataclasses.replace(actor, is_person=True)
+                self.unknown_names.clear()
+                return self.last_person
+        return None
+
+    def observe(self, sent) -> None:
+        """Note the unknown names a sentence's clauses are about ("Kirkwood briefed reporters ...
+        and he said"), so that a later "he" is not taken for an older person. Run before the
+        sentence is coded; cheap (no NER unless a pronoun follows)."""
+        for tok in sent:
+            if tok.pos_ != "PROPN" or tok.i in self.mentions:
+                continue
+            if tok.dep_ == "nsubj" and not any(c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
+                actor = Actor(None, None, None, tok.text, tok.idx, tok.idx + len(tok.text), False, "none")
+                self.unknown_names.append((tok.doc, tok, actor))
+            if tok.lower_ in self.names or not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
+                continue
+            # A titled full name ("the mayor, Tom Baker, opened ...", "Mayor Tom Baker was born"),
+            # for "Baker said" later.
+            holder = tok.head if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and tok.head.i in self.mentions else (
+                tok if any(c.i in self.mentions for c in tok.children if c.dep_ == "compound") else None)
+            if holder is not None:
+                a = resolve_phrase(holder, self.mentions, self.when)
+                if a is not None and a.is_person and a.code is not None:
+                    self.names[tok.lower_] = (tok.doc, a)
+        del self.unknown_names[:-3]
+
+    def _note(self, head, actor: Actor) -> None:
+        """Remember an actor for later reference: a person by surname, anything coded in order."""
+        if actor.code is not None or actor.is_person:
+            self.recent.append((head.doc, actor))
+        if actor.code is None and head.pos_ == "PROPN" and not actor.is_person:
+            self.unknown_names.append((head.doc, head, actor))
+            del self.unknown_names[:-3]
+        if not actor.is_person:
+            return
+        self.unknown_names.clear()
+        # "sentenced Dodik and banned him": the latest person named, known or not; the sentence's
+        # event sources take over when it ends (remember).
+        self.last_person = actor
+        name = head if head.pos_ == "PROPN" else next(
+            (c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if name is not None and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in name.children):
+            known = self.names.get(name.lower_)
+            if known is None or (known[1].code is None and actor.code is not None):
+                self.names[name.lower_] = (head.doc, actor)  # the first full mention ("Tom Baker")
+
+    def _surname(self, head) -> Actor | None:
+        """"Baker said": the surname of a person named in full earlier in the article."""
+        if head.pos_ != "PROPN" or head.i in self.mentions or any(c.dep_ == "compound" for c in head.children):
+            return None
+        doc, earlier = self.names.get(head.lower_, (None, None))
+        if earlier is None or (doc is head.doc and earlier.start >= head.idx):
+            return None
+        return dataclasses.replace(earlier, text=head.text, start=head.idx, end=head.idx + len(head.text),
+                                   origin="reference")
+
+    def _description(self, head) -> Actor | None:
+        """"the group", "the militants", "the company": a definite noun with no words of its own
+        that refers to the latest earlier actor of a fitting kind (codebooks/actors/anaphors.csv)."""
+        if head.pos_ != "NOUN":
+            return None
+        agents = self.anaphors.get(head.lemma_.lower())
+        if agents is None:
+            return None
+        det = [c for c in head.children if c.dep_ == "det"]
+        if not det or det[0].lower_ not in ("the", "this", "that", "these", "those"):
+            return None
+        if any(c.dep_ not in ("det", "punct") and c.i < head.i for c in head.children) or any(
+                c.dep_ in ("prep", "appos") and c.lower_ != "by" for c in head.children):
+            return None  # "the armed group", "the group of ...": words of its own
+        for doc, a in reversed(self.recent):
+            if (doc is head.doc and a.start >= head.idx) or a.is_person or a.code is None or a.origin == "reference":
+                continue
+            if "*" in agents:  # a named organisation or group, not a country or its government
+                fits = a.origin == "codebook" and (a.country in ("IGO", "NGO", "IMG") or a.agent not in (None, "GOV"))
+            else:  # "the militants" after "Somali militants": more specific than the words alone
+                fits = a.agent in agents and a.country is not None
+            if fits:
+                span = head.doc[det[0].i:head.i + 1]
+                return dataclasses.replace(a, text=span.text, start=span.start_char, end=span.end_char, origin="reference")
+        return None
 
     def remember(self, actor: Actor | None) -> None:
         if actor is None or actor.code is None:
             return
         if actor.is_person:
             self.last_person = actor
+            self.unknown_names.clear()
         else:
             self.last_group = actor
+
+
+def reliable_article_country(counts) -> str | None:
+    """The country an article is about, when one clearly dominates: named at least twice and
+    more often than all other countries together. A country named once (often the other party of
+    the event, "criticized the government of Canada") says nothing about an actor's own."""
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common()
+    return top if n >= 2 and n > sum(m for _c, m in rest) else None
 
 
 def _expand(tok):
@@ -344,9 +500,17 @@ class EventCoder:
         self.index = PatternIndex(books)
         self.grammar = Grammar.from_synsets(books.cameo.synsets)
         self.matcher = ActorMatcher(nlp, books.actors)
+        meta = getattr(nlp, "meta", {}) or {}
+        name = f"{meta['lang']}_{meta['name']}" if meta.get("lang") and meta.get("name") else None
+        self.entities = EntityTagger(name)
         # One alternation per scope: phrases that block every root, and phrases that block some.
         self.discard_rx = _alternation(p for p, _, roots in books.discards if not roots)
         self.partial_discards = [(re.compile(r"\b" + re.escape(p) + r"\b"), roots) for p, _, roots in books.discards if roots]
+
+    def context(self, doc, mentions, when, dateline_country, places=None, publisher=None) -> ArticleContext:
+        """A fresh article context with this coder's NER and reference tables."""
+        return ArticleContext(doc, mentions, when, dateline_country, places=places, entities=self.entities,
+                              anaphors=self.books.actors.anaphors, publisher=publisher)
 
     # ----------------------------------------------------------------- arguments
 
@@ -357,7 +521,8 @@ class EventCoder:
                 antecedent = speaker if speaker is not None else ctx.resolve(t)
                 if antecedent is not None:
                     # Keep the code of the antecedent, the words and offsets of the pronoun.
-                    out.append(dataclasses.replace(antecedent, text=t.text, start=t.idx, end=t.idx + len(t.text)))
+                    out.append(dataclasses.replace(antecedent, text=t.text, start=t.idx, end=t.idx + len(t.text),
+                                                   origin="reference"))
                 continue
             listed = self._appositive_actors(t, ctx)
             if listed:
@@ -400,12 +565,14 @@ class EventCoder:
             if m and m[2][0].kind in ("name", "capital", "seat", "seat_leg") and m[2][0].country not in (None, "IGO", "NGO", "IMG"):
                 country = m[2][0].country
                 break
+        origin = "country=sentence;agent=phrase" if country else "country=article;agent=phrase"
         country = country or ctx.default_country
         if country is None:
             return None
         from pipeline.actors import compose_code
 
-        return Actor(compose_code(country, "CVL"), country, "CVL", tok.text, tok.idx, tok.idx + len(tok.text))
+        return Actor(compose_code(country, "CVL"), country, "CVL", tok.text, tok.idx, tok.idx + len(tok.text),
+                     origin=origin)
 
     def _collective_member(self, tok):
         """The 'of' object of a quantity or collective head ("dozens of journalists"), else None."""
@@ -434,7 +601,7 @@ class EventCoder:
             return [actor]
         from pipeline.actors import compose_code
 
-        return [dataclasses.replace(actor, country=c, code=compose_code(c, actor.agent)) for c in countries]
+        return [dataclasses.replace(actor, country=c, code=compose_code(c, actor.agent), origin="phrase") for c in countries]
 
     @staticmethod
     def _split_conjoined_of(head, actor: Actor, ctx) -> list[Actor]:
@@ -455,11 +622,11 @@ class EventCoder:
                     return [actor]
                 if m[2][0].country not in countries:
                     countries.append(m[2][0].country)
-            if len(countries) < 2 or actor.country not in countries:
+            if len(countries) < 2 or (actor.country is not None and actor.country not in countries):
                 return [actor]
             from pipeline.actors import compose_code
 
-            return [dataclasses.replace(actor, country=k, code=compose_code(k, actor.agent)) for k in countries]
+            return [dataclasses.replace(actor, country=k, code=compose_code(k, actor.agent), origin="phrase") for k in countries]
         return [actor]
 
     def _appositive_actors(self, tok, ctx) -> list[Actor]:
@@ -1178,11 +1345,13 @@ class EventCoder:
 
     # ----------------------------------------------------------------- articles
 
-    def code_doc(self, doc, when: dt.date | None, dateline_country: str | None = None) -> list[CodedEvent]:
+    def code_doc(self, doc, when: dt.date | None, dateline_country: str | None = None, places=None) -> list[CodedEvent]:
         mentions = self.matcher.mentions(doc)
-        ctx = ArticleContext(doc, mentions, when, dateline_country)
+        ctx = self.context(doc, mentions, when, dateline_country, places)
+        ctx.set_doc(doc, mentions)
         events = []
         for sent in doc.sents:
+            ctx.observe(sent)
             events.extend(self.code_sentence(sent, ctx))
         return events
 

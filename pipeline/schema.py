@@ -35,6 +35,16 @@ class Field:
         raise TypeError(f"no Frictionless type for {t}")
 
 
+# The provenance vocabulary of the *_code_origin columns (pipeline/actors.py ORIGINS).
+ORIGIN_DOC = ("Where each part of {side}_code came from: codebook (the code of a name in the codebooks), phrase "
+              "(built from the actor's own words: nationality + agent noun or title; an unknown country is \"---\"), "
+              "reference (copied from an earlier mention in the article: he, a surname, \"the group\"), place "
+              "(country of a gazetteer place), none (no code; text kept); when the parts differ, "
+              "country=<origin>;agent=<origin>, where a country may also come from the sentence (a country or a "
+              "place named in it) or the article (its dateline resolved as a place, or a country it names more "
+              "than all others together; never the publisher's home). "
+              "Null when there is no {side}.")
+
 EVENT_FIELDS: list[Field] = [
     Field("event_id", pa.string(), "Stable hash of article_id, sentence_index, verb offset, source, code and target.", False),
     Field("article_id", pa.string(), "Article the event was found in (input id, or first 16 hex of sha256 of the normalised text).", False),
@@ -44,18 +54,20 @@ EVENT_FIELDS: list[Field] = [
     Field("event_date", pa.date32(), "Date the event happened, resolved from the text relative to the publication date; else the publication date."),
     Field("date_precision", pa.string(), "Precision of event_date: day, month, year or unknown.", False, True),
     Field("event_date_source", pa.string(), "Where event_date came from: text (a date expression) or published (inferred from the publication date) or none.", False, True),
-    Field("source_code", pa.string(), "Full CAMEO actor code of the source, e.g. SYRGOV, USAMIL, IGOUNO; null when unresolved.", True, True),
+    Field("source_code", pa.string(), "Full CAMEO actor code of the source, e.g. SYRGOV, USAMIL, IGOUNO; ---COP when only the sector is known; null when unresolved.", True, True),
     Field("source_country", pa.string(), "Source country: ISO 3166-1 alpha-3, or IGO/NGO/IMG for non-state actors.", True, True),
     Field("source_agent", pa.string(), "Source sector/agent code: GOV, MIL, COP, REB, OPP, CVL, ...", True, True),
     Field("source_text", pa.string(), "The words that denote the source actor."),
     Field("source_start", pa.int32(), "Start offset of source_text in sentence_text."),
     Field("source_end", pa.int32(), "End offset (exclusive) of source_text in sentence_text."),
-    Field("target_code", pa.string(), "Full CAMEO actor code of the target; null when the event has none or it is unresolved.", True, True),
+    Field("target_code", pa.string(), "Full CAMEO actor code of the target (---COP when only the sector is known); null when the event has none or it is unresolved.", True, True),
     Field("target_country", pa.string(), "Target country: ISO 3166-1 alpha-3, or IGO/NGO/IMG.", True, True),
     Field("target_agent", pa.string(), "Target sector/agent code.", True, True),
     Field("target_text", pa.string(), "The words that denote the target actor."),
     Field("target_start", pa.int32(), "Start offset of target_text in sentence_text."),
     Field("target_end", pa.int32(), "End offset (exclusive) of target_text in sentence_text."),
+    Field("source_code_origin", pa.string(), ORIGIN_DOC.format(side="source"), True, True),
+    Field("target_code_origin", pa.string(), ORIGIN_DOC.format(side="target"), True, True),
     Field("verb_text", pa.string(), "The trigger word (verb or event noun) that was coded.", False),
     Field("verb_start", pa.int32(), "Start offset of verb_text in sentence_text.", False),
     Field("verb_end", pa.int32(), "End offset (exclusive) of verb_text in sentence_text.", False),

@@ -800,3 +800,43 @@ def test_a_nominal_trigger_in_a_verbless_sentence_finds_no_verb_and_stops():
     doc = _parsed(words, heads, deps, pos)
     expr = TimeExpression(19, 25, "Monday", "2016-05-02", "day")
     assert _within(5, lambda: _attached_expression([expr], doc[:], doc[0])) is expr  # the trigger's own
+
+
+def test_ner_runs_only_where_an_unknown_name_matters(article_coder, code_text):
+    tagger = article_coder.coder.entities
+    before = tagger.sentences
+    code_text("Russian Foreign Minister Sergei Lavrov criticized the decision. The weather was mild on Sunday.")
+    code_text("Halvorsen Shipping accused Britain of delays.", article_id="ner1")
+    assert tagger.sentences == before  # known actors, or an unknown name that is no place
+    events = code_text("Bavaria criticized the federal government.", article_id="ner2")
+    if tagger._failed:
+        pytest.skip("the model has no NER component")
+    assert tagger.sentences == before + 1  # a place name standing as an actor: NER confirms it
+    assert events and events[0]["source_code"] == "DEU" and events[0]["source_code_origin"] == "place"
+
+
+def test_he_after_an_unknown_name_is_not_an_older_person(code_text):
+    events = code_text("Russian President Vladimir Putin met Turkish officials. Ingrid Halvorsen accused Britain "
+                       "of delays, and she later criticized the sanctions.", article_id="pr1")
+    assert not [e for e in events if e["sentence_index"] == 1 and (e["source_code"] or "").startswith("RUS")]
+
+
+def test_unknown_name_is_kept_with_its_text_and_no_code(article_coder):
+    import datetime as dt
+
+    from pipeline.ingest import Article
+
+    art = Article.from_text("u1", "Halvorsen Shipping accused Britain of delays.", dt.date(2019, 1, 1))
+    docs = next(article_coder.parsed_articles([art]))[1]
+    doc = docs[0]
+    ctx = article_coder.coder.context(doc, article_coder.coder.matcher.mentions(doc), art.published, None)
+    subj = next(t for t in doc if t.dep_ == "nsubj")
+    actor = ctx.resolve(subj, as_source=True)
+    assert actor is not None and actor.code is None and actor.origin == "none"
+    assert doc.text[actor.start:actor.end] == actor.text and "Shipping" in actor.text
+
+
+def test_pronoun_reference_is_recorded_as_reference(code_text):
+    events = code_text("Russian President Vladimir Putin arrived in Ankara. He criticized the sanctions.")
+    later = [e for e in events if e["sentence_index"] == 1]
+    assert later and later[0]["source_code_origin"] == "reference" and later[0]["source_code"] == "RUSGOV"

@@ -338,6 +338,8 @@ class ActorCodebook:
     entries: list[ActorEntry]
     country_names: dict[str, str]  # iso3 -> name
     counts: dict[str, int] = field(default_factory=dict)
+    # head lemma of a definite description ("the group") -> sectors an antecedent may have ("*": any)
+    anaphors: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _parse_date(value: str) -> dt.date | None:
@@ -470,7 +472,27 @@ def load_actors(root: Path, problems: list[Problem]) -> ActorCodebook:
         counts["person_rows"] += 1
     counts["people"] = len(ranges)
     counts["people_with_dates"] = sum(1 for rows in ranges.values() if any(s or e for s, e, _ in rows))
-    return ActorCodebook(entries, names, counts)
+    return ActorCodebook(entries, names, counts, load_anaphors(actors / "anaphors.csv", problems, root))
+
+
+def load_anaphors(path: Path, problems: list[Problem], root: Path) -> dict[str, frozenset[str]]:
+    """anaphors.csv: head lemma -> the sectors its antecedent may have (or `*`)."""
+    if not path.exists():
+        return {}
+    name = _rel(path, root)
+    out: dict[str, frozenset[str]] = {}
+    for line, rec in read_csv(path, ["noun", "agents"], problems, root, ("noun", "agents")):
+        noun = rec["noun"].lower()
+        agents = frozenset(a.strip() for a in rec["agents"].split("|") if a.strip())
+        if noun in out:
+            problems.append(Problem(name, line, f"noun '{noun}' is listed twice", "noun"))
+            continue
+        bad = [a for a in agents if a != "*" and not re.fullmatch(r"[A-Z]{3}", a)]
+        if bad or not agents:
+            problems.append(Problem(name, line, f"agents must be 3-letter sector codes or *, got '{rec['agents']}'", "agents"))
+            continue
+        out[noun] = agents
+    return out
 
 
 # --------------------------------------------------------------------------- discards, boilerplate
