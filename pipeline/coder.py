@@ -62,6 +62,10 @@ class Grammar:
     issue_policy: frozenset[str] = frozenset()
     optimistic: frozenset[str] = frozenset()
     pessimistic: frozenset[str] = frozenset()
+    agentless: frozenset[str] = frozenset()
+    untargeted: frozenset[str] = frozenset()
+    occur: frozenset[str] = frozenset()
+    perform: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -71,10 +75,21 @@ class Grammar:
                    get("&CONDITION_MARK"), get("&ANNOUNCE"),
                    get("&PARTICIPATION"), get("&PLAN_VERBS"),
                    get("&HALT_VERBS"), get("&ISSUE_LEADERSHIP"), get("&ISSUE_REGIME"), get("&ISSUE_RIGHTS"),
-                   get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"))
+                   get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"),
+                   get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
+
+    def stands_without_agent(self, code: str) -> bool:
+        """Codes whose events are written without a named source ("were arrested", "a car
+        bombing"): the material acts users count, not verbal ones."""
+        return any(code.startswith(prefix) for prefix in self.agentless)
+
+    def stands_alone(self, code: str) -> bool:
+        """Codes whose events are written with neither source nor target ("clashes erupted in
+        Khartoum", "shops were torched"): the place is what the event is about."""
+        return any(code.startswith(prefix) for prefix in self.untargeted)
 
 
 NO_GRAMMAR = Grammar()
@@ -647,6 +662,7 @@ class EventCoder:
         if main:
             events = main
         events = self._subordinate_statements(events)
+        events = [e for e in (self._statement_about(e, ctx) for e in events) if e is not None]
         events = _drop_redundant(events)
         for ev in events:
             ctx.remember(ev.source)
@@ -683,15 +699,22 @@ class EventCoder:
         family = "reject" if refused else self._future_family(tok, code)
         if family:
             code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
+        if agentless:
+            # "were killed", "was arrested": an event without a named agent, when it happened
+            # (not "could be arrested") and is an act users count (not "was criticised").
+            agentless = not family and self.grammar.stands_without_agent(code) and _realis(tok, self.grammar)
+            if agentless and not any(_participant(t) for t in targets) and not self.grammar.stands_alone(code):
+                agentless = False
         reciprocal = self.grammar.is_reciprocal(code)
         mutual = reciprocal and len({s.country for s in sources if s.code}) >= 2
         if mutual and all(t.country in {s.country for s in sources} for t in targets if t.code):
             targets = []  # "negotiators from Iran and the US resumed talks on Tehran's programme"
-        if not any(t.code for t in targets) and not mutual:
-            # "A and B met in Bangkok": each other, not the place.
-            targets = self._fallback_targets(tok, ctx, sources)
+        if not any(t.code for t in targets) and not mutual and (sources or not agentless):
+            # "A and B met in Bangkok": each other, not the place. ("Shops were torched in Kabul":
+            # without an agent the place is where it happened, not whom it was done to.)
+            targets = self._fallback_targets(tok, ctx, sources) or targets
         return self._pairs(tok, code, pid, sources, targets, reciprocal=reciprocal,
-                           unknown_source=agentless)
+                           unknown_source=agentless, alone=agentless and self.grammar.stands_alone(code))
 
     def _fallback_targets(self, tok, ctx, sources) -> list[Actor]:
         """No target in the verb's own arguments: the object of a purpose clause ("began a hunger
@@ -806,8 +829,20 @@ class EventCoder:
                 verb_targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
                 if tok.dep_ != "pobj":
                     targets = verb_targets
-        if not sources and not outcome_targets:
-            return []
+        unknown_source = outcome_targets is not None
+        if not sources and not unknown_source:
+            # "Clashes erupted in Khartoum", "an attack was carried out": a nominal event with no
+            # named agent is written when the sentence says it happened (not "attacks are rising",
+            # "fears of an attack").
+            if not self._occurred(tok):
+                return []
+            between = self._between(tok, ctx)
+            if len({_identity(a) for a in between}) >= 2:
+                # "clashes between protesters and police": each against the other
+                return self._pairs(tok, pattern.code, pattern.pattern_id, between, [], reciprocal=True)
+            if not self.grammar.stands_without_agent(pattern.code):
+                return []
+            unknown_source = True
         if not targets:
             for word, pobj, _d in _preps(tok):
                 if word in ("on", "against", "with", "of", "to", "at", "for") and word != "by":
@@ -822,7 +857,42 @@ class EventCoder:
                 t.country in {s.country for s in sources} for t in targets if t is not None and t.code):
             targets = []  # "Israel and Lebanon renewed negotiations on an Israeli pullback"
         return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets, reciprocal=reciprocal,
-                           unknown_source=outcome_targets is not None)
+                           unknown_source=unknown_source,
+                           alone=unknown_source and self.grammar.stands_alone(pattern.code))
+
+    def _between(self, tok, ctx) -> list[Actor]:
+        """The parties of "clashes between X and Y"."""
+        for word, pobj, _d in _preps(tok):
+            if word == "between":
+                return [a for a in self._actors(pobj, ctx) if _participant(a)]
+        return []
+
+    def _occurred(self, tok) -> bool:
+        """An event noun the sentence reports as having happened: the subject of a verb of
+        occurrence or harm ("clashes erupted", "a blast killed 12", "the protest turned violent"),
+        the object or passive subject of a verb of doing or reporting ("carried out an attack",
+        "a protest was held"), or "there was an explosion" — in a clause that is not negated,
+        modal or conditional."""
+        g = self.grammar
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+            return False
+        node = tok
+        while node.dep_ == "conj" and node.head.pos_ in ("NOUN", "PROPN") and node.head.i != node.i:
+            node = node.head  # "clashes and protests erupted"
+        verb, dep = node.head, node.dep_
+        if verb.pos_ not in ("VERB", "AUX") or verb.i == node.i:
+            return False
+        keys = {verb.lemma_.lower()} | {f"{verb.lemma_.lower()} {c.lemma_.lower()}" for c in verb.children
+                                          if c.dep_ in ("prt", "dobj", "acomp", "advmod", "oprd")}
+        if dep == "nsubj":
+            ok = bool(keys & g.occur) or (verb.lemma_.lower() == "be" and False)
+        elif dep in ("nsubjpass", "dobj", "obj"):
+            ok = bool(keys & g.perform)
+        elif dep == "attr":
+            ok = verb.lemma_.lower() == "be" and any(c.dep_ == "expl" for c in verb.children)
+        else:
+            ok = False
+        return ok and _realis(verb, g)
 
     def _participation(self, tok):
         """The subject of "X were engaged / involved in <event noun>" (a stative passive)."""
@@ -973,21 +1043,24 @@ class EventCoder:
         return events, claimed, consumed
 
     def _pairs(self, tok, code, pid, sources, targets, reciprocal: bool = False,
-               unknown_source: bool = False) -> list[CodedEvent]:
-        # An event needs a source the codebooks can name ("investors cheered" is not one), except
-        # an agentless passive whose target is known ("a journalist was killed"): source unknown.
-        sources = [s for s in sources if s is not None and s.code]
+               unknown_source: bool = False, alone: bool = False) -> list[CodedEvent]:
+        # Open world: every actor the text names takes part, coded or not; an event without one
+        # stands only where the grammar allows it (`unknown_source`: agentless passives and
+        # nominal events that happened; `alone`: codes that need no target either).
+        sources = [s for s in sources if _participant(s)]
+        targets = [t for t in targets if _participant(t)]
         if not sources:
-            if unknown_source and any(t is not None and t.code for t in targets):
-                return [CodedEvent(tok.sent, tok, code, pid, None, t) for t in targets if t is not None and t.code]
+            if unknown_source and targets:
+                return [CodedEvent(tok.sent, tok, code, pid, None, t) for t in targets]
+            if unknown_source and alone:
+                return [CodedEvent(tok.sent, tok, code, pid, None, None)]
             return []
-        targets = [t for t in targets if t is not None]
-        if reciprocal and not any(t.code for t in targets) and len({s.code for s in sources}) >= 2:
+        if reciprocal and not targets and len({_identity(s) for s in sources}) >= 2:
             # "A and B signed a treaty": CAMEO codes A->B and B->A.
             out = []
             for s in sources:
                 for t in sources:
-                    if t is not s and t.code != s.code:
+                    if t is not s and _identity(t) != _identity(s):
                         out.append(CodedEvent(tok.sent, tok, code, pid, s, t))
             return out
         targets = targets or [None]
@@ -995,7 +1068,7 @@ class EventCoder:
         seen = set()
         for s in sources:
             for t in targets:
-                if t is not None and s.code and t.code == s.code and (t.start, t.end) == (s.start, s.end):
+                if t is not None and t.code == s.code and (t.start, t.end) == (s.start, s.end):
                     continue
                 key = (s.start, s.code, t.start if t else None, t.code if t else None)
                 if key in seen:
@@ -1169,6 +1242,36 @@ class EventCoder:
             out.extend(self._pairs(tok, code, pid, sources, targets))
         return out
 
+    def _statement_about(self, ev: CodedEvent, ctx) -> CodedEvent | None:
+        """A plain statement (010) is an event only when it is about someone: it has a target
+        (not the press it was made to), else it takes the first other actor its content names
+        ("X said Iran was arming the rebels": X -> Iran). "Officials said 425 tickets were sold"
+        is no event."""
+        if ev.code != "010":
+            return ev
+        src = ev.source
+        if src is None:
+            return None
+
+        def other(a):
+            return _participant(a) and not _is_media(a) and _identity(a) != _identity(src) and (a.start, a.end) != (src.start, src.end)
+
+        if other(ev.target):
+            return ev
+        trig = ev.trigger
+        heads = []
+        for c in trig.children:
+            if c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
+                heads.extend(t for t in c.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in CONTENT_ROLES)
+        seen = set()
+        for h in heads:
+            for a in self._actors(h, ctx):
+                # a bare unknown word ("on Monday") is no topic: the topic is coded, at least in part
+                if other(a) and (a.code or a.country or a.agent) and (a.start, a.end) not in seen:
+                    return dataclasses.replace(ev, target=a, pattern_id=f"{ev.pattern_id}>about")
+                seen.add((a.start, a.end))
+        return None
+
     @staticmethod
     def _subordinate_statements(events: list[CodedEvent]) -> list[CodedEvent]:
         """A plain statement (010) is residual: kept only when the sentence codes nothing else."""
@@ -1253,6 +1356,50 @@ def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
         seen.add(key)
         out.append(e)
     return out
+
+
+ABOUT_PREPS = {"about", "on", "of", "regarding", "concerning", "over", "to", "with"}
+CONTENT_ROLES = {"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr", "appos", "conj", "dative"}
+
+
+def _is_media(actor: Actor) -> bool:
+    """The press a statement is made to ("told VOA", "told reporters")."""
+    return actor.agent == "MED" or (actor.code or "").endswith("MED")
+
+
+def _participant(actor: Actor | None) -> bool:
+    """An actor the text names: a full, partial or null code, with its words."""
+    return actor is not None and bool(actor.code or actor.agent or actor.country or actor.text)
+
+
+def _identity(actor: Actor):
+    """Who an actor is, for telling conjoined actors apart: its code, else its words."""
+    return actor.code or (actor.text or "").lower()
+
+
+def _realis(verb, grammar: Grammar) -> bool:
+    """The clause reports something that happened or is happening: not negated, not modal or
+    future ("could be arrested", "will be tried"), not an if-clause, not under a verb of fearing,
+    planning or preventing."""
+    if is_negated(verb):
+        return False
+    for c in verb.children:
+        if c.dep_ in ("aux", "auxpass") and (c.lower_ in grammar.future_aux | grammar.possible_aux | grammar.obligation_aux
+                                            or c.lemma_.lower() in grammar.future_aux):
+            return False
+        if c.dep_ == "aux" and c.lower_ == "to":
+            return False  # "to be arrested": an infinitive is no report
+    node = verb
+    for _ in range(4):
+        if node.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in grammar.condition_mark | grammar.ultimatum_mark
+                                        for m in node.children):
+            return False
+        if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in grammar.plan_verbs | grammar.halt_verbs:
+            return False
+        if node.head.i == node.i or node.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "relcl", "acl"):
+            break
+        node = node.head
+    return True
 
 
 def _bare_infinitive(tok) -> bool:
