@@ -66,6 +66,10 @@ class Grammar:
     untargeted: frozenset[str] = frozenset()
     occur: frozenset[str] = frozenset()
     perform: frozenset[str] = frozenset()
+    irrealis_aux: frozenset[str] = frozenset()
+    generic_quant: frozenset[str] = frozenset()
+    commentator_agents: frozenset[str] = frozenset()
+    political_topic: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -76,7 +80,9 @@ class Grammar:
                    get("&PARTICIPATION"), get("&PLAN_VERBS"),
                    get("&HALT_VERBS"), get("&ISSUE_LEADERSHIP"), get("&ISSUE_REGIME"), get("&ISSUE_RIGHTS"),
                    get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"),
-                   get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"))
+                   get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"),
+                   get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
+                   get("&POLITICAL_TOPIC"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -874,8 +880,8 @@ class EventCoder:
         "a protest was held"), or "there was an explosion" — in a clause that is not negated,
         modal or conditional."""
         g = self.grammar
-        if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
-            return False
+        if any(c.lower_ in g.generic_quant for c in tok.children if c.dep_ in ("det", "amod", "advmod")):
+            return False  # "no attacks", "too much killing": no particular event
         node = tok
         while node.dep_ == "conj" and node.head.pos_ in ("NOUN", "PROPN") and node.head.i != node.i:
             node = node.head  # "clashes and protests erupted"
@@ -1250,26 +1256,36 @@ class EventCoder:
         if ev.code != "010":
             return ev
         src = ev.source
-        if src is None:
+        if src is None or not (src.code or src.country or src.agent) or src.agent in self.grammar.commentator_agents:
+            # A bare unknown name or an academic commenting is the press's source, not an actor
+            # making a statement.
             return None
 
         def other(a):
             return _participant(a) and not _is_media(a) and _identity(a) != _identity(src) and (a.start, a.end) != (src.start, src.end)
+
+        def topic(a):
+            # a topic is coded at least in part ("on Monday" is none), and is not just the
+            # speaker's own country ("Blinken said the United States is disappointed")
+            return other(a) and bool(a.code or a.country or a.agent) and not (
+                a.country == src.country and a.agent in (None, src.agent))
 
         if other(ev.target):
             return ev
         trig = ev.trigger
         heads = []
         for c in trig.children:
-            if c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
+            if c.dep_ in ("ccomp", "xcomp", "dobj", "obj") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
                 heads.extend(t for t in c.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in CONTENT_ROLES)
         seen = set()
         for h in heads:
             for a in self._actors(h, ctx):
-                # a bare unknown word ("on Monday") is no topic: the topic is coded, at least in part
-                if other(a) and (a.code or a.country or a.agent) and (a.start, a.end) not in seen:
+                if topic(a) and (a.start, a.end) not in seen:
                     return dataclasses.replace(ev, target=a, pattern_id=f"{ev.pattern_id}>about")
                 seen.add((a.start, a.end))
+        if any(h.lemma_.lower() in self.grammar.political_topic for h in heads):
+            # "said the situation on the border remained calm": about a political matter
+            return dataclasses.replace(ev, target=None)
         return None
 
     @staticmethod
@@ -1384,8 +1400,7 @@ def _realis(verb, grammar: Grammar) -> bool:
     if is_negated(verb):
         return False
     for c in verb.children:
-        if c.dep_ in ("aux", "auxpass") and (c.lower_ in grammar.future_aux | grammar.possible_aux | grammar.obligation_aux
-                                            or c.lemma_.lower() in grammar.future_aux):
+        if c.dep_ in ("aux", "auxpass") and (c.lower_ in grammar.irrealis_aux or c.lemma_.lower() in grammar.irrealis_aux):
             return False
         if c.dep_ == "aux" and c.lower_ == "to":
             return False  # "to be arrested": an infinitive is no report

@@ -658,7 +658,10 @@ def test_reporters_requests_and_released_documents_are_no_events(code_text, text
     "The Kenyan president met with reporters in Nairobi.",
 ])
 def test_talking_to_the_media_is_a_statement_not_a_consultation(code_text, text):
-    assert [e["cameo_code"] for e in code_text(text)] == ["010"]
+    # Talking to the press is no consultation; with nothing said about anyone it is no event.
+    assert [e["cameo_code"] for e in code_text(text)] == []
+    said = code_text(text.replace(".", ", saying Uganda must withdraw its troops."))
+    assert "04" not in {e["cameo_root"] for e in said}
 
 
 def test_warning_that_someone_must_act_is_one_demand(code_text):
@@ -800,3 +803,110 @@ def test_a_nominal_trigger_in_a_verbless_sentence_finds_no_verb_and_stops():
     doc = _parsed(words, heads, deps, pos)
     expr = TimeExpression(19, 25, "Monday", "2016-05-02", "day")
     assert _within(5, lambda: _attached_expression([expr], doc[:], doc[0])) is expr  # the trigger's own
+
+
+# ----------------------------------------------------------------- events without a named agent
+
+
+def _no_source(e):
+    return e["source_code"] is None and e["source_text"] is None and e["source_start"] is None and e["source_end"] is None
+
+
+def test_agentless_passive_arrest_has_a_null_source(code_text):
+    ev = find(code_text("Five opposition journalists were detained in Cairo on Monday."), "17")
+    assert ev and ev[0]["cameo_code"] == "173" and _no_source(ev[0])
+    assert ev[0]["target_code"].startswith("EGY") and "journalists" in ev[0]["target_text"]
+
+
+def test_agentless_passive_killing_and_release(code_text):
+    killed = [e for e in code_text("Three Afghan soldiers were killed in Kandahar on Monday.") if e["cameo_root"] in ("18", "19")]
+    assert killed and _no_source(killed[0]) and killed[0]["target_code"] == "AFGMIL"
+    freed = find(code_text("Two Nigerian priests were freed on Sunday."), "08")
+    assert freed and freed[0]["cameo_code"] == "0841" and _no_source(freed[0])
+
+
+def test_agentless_indictment_is_legal_action(code_text):
+    ev = code_text("A Kenyan opposition leader was indicted on corruption charges.")
+    assert [e["cameo_code"] for e in ev] == ["115"] and _no_source(ev[0]) and ev[0]["target_code"].startswith("KEN")
+
+
+def test_agentless_passive_that_did_not_happen_is_no_event(code_text):
+    assert code_text("Opposition journalists were not arrested in Cairo.") == []
+    assert code_text("Kenyan opposition journalists could be detained in Nairobi.") == []
+    assert code_text("If you are seen in the forest, you can be killed.") == []
+
+
+def test_agentless_verbal_act_is_no_event(code_text):
+    # a criticism or a statement needs its author; only material acts stand without one
+    assert code_text("The Kenyan minister was criticized on Monday.") == []
+
+
+def test_agentless_property_destruction_takes_no_target_from_the_capital(code_text):
+    ev = [e for e in code_text("Several shops were torched in Kabul on Monday.") if e["cameo_root"] in ("14", "17")]
+    assert ev and _no_source(ev[0])
+    assert ev[0]["target_agent"] != "GOV"  # the place is where it happened, not the government
+
+
+def test_nominal_clashes_between_two_parties_code_both_ways(code_text):
+    ev = code_text("Clashes between Sudanese protesters and Sudanese police erupted in Khartoum on Thursday.")
+    pairs = {(e["source_code"], e["target_code"]) for e in ev if e["cameo_root"] in ("14", "19")}
+    assert pairs == {("SDNCVL", "SDNCOP"), ("SDNCOP", "SDNCVL")}
+
+
+def test_nominal_bombing_that_killed_is_an_event_without_source(code_text):
+    ev = find(code_text("A car bombing killed three Afghan soldiers in Kabul."), "18")
+    assert ev and ev[0]["cameo_code"] == "1832" and _no_source(ev[0]) and ev[0]["target_code"] == "AFGMIL"
+
+
+def test_nominal_event_that_happened_without_actors(code_text):
+    ev = find(code_text("There was an explosion near the embassy in Kabul on Monday."), "18")
+    assert ev and _no_source(ev[0]) and ev[0]["verb_text"] == "explosion"
+    held = find(code_text("A protest against the new law was held in Nairobi on Saturday."), "14")
+    assert held and _no_source(held[0])
+
+
+def test_generic_or_hypothetical_event_nouns_are_no_events(code_text):
+    assert code_text("Attacks on journalists are rising in Mexico.") == []
+    assert code_text("Officials fear an attack on the Kenyan capital.") == []
+    assert code_text("There has been too much killing in Ukraine.") == []
+    assert code_text("There were no clashes in Khartoum on Thursday.") == []
+
+
+def test_defused_bomb_is_not_a_bombing_by_the_police(code_text):
+    ev = code_text("Afghan police defused a bomb near the parliament in Kabul.")
+    assert [e["cameo_code"] for e in ev] == ["150"] and ev[0]["source_code"] == "AFGCOP"
+
+
+def test_seized_and_recovered_weapons_are_confiscations(code_text):
+    assert [e["cameo_code"] for e in code_text("Indian police recovered a cache of weapons in Srinagar.")] == ["1711"]
+    assert [e["cameo_code"] for e in code_text("Afghan police seized weapons and ammunition in Kandahar.")] == ["1711"]
+
+
+def test_base_set_up_is_force_posture(code_text):
+    ev = code_text("Nigerian troops set up a military base in Borno state.")
+    assert [e["cameo_code"] for e in ev] == ["150"] and ev[0]["source_code"] == "NGAMIL"
+
+
+# ----------------------------------------------------------------- fewer default statements
+
+
+def test_a_statement_about_nothing_is_no_event(code_text):
+    assert code_text("Pakistani authorities said 425 tickets were sold for the train.") == []
+    assert code_text("The French foreign minister said on Monday that the economy grew.") == []
+
+
+def test_a_statement_about_another_actor_targets_it(code_text):
+    ev = code_text("Iraqi officials said the Iranian ambassador was a welcome guest.")
+    assert [(e["cameo_root"], e["source_code"]) for e in ev] == [("01", "IRQGOV")]
+    assert ev[0]["target_code"].startswith("IRN")
+
+
+def test_reported_act_is_coded_with_the_speaker_dropped(code_text):
+    ev = code_text("The Turkish foreign minister said Syrian troops shelled the border town.")
+    assert [e["cameo_root"] for e in ev] == ["19"] and ev[0]["source_code"] == "SYRMIL"
+    ev = code_text("Rebels attacked a village in Darfur on Monday, police said.")
+    assert [e["cameo_root"] for e in ev] == ["19"]
+
+
+def test_sports_shot_is_no_event(code_text):
+    assert code_text("The striker fired a shot over the bar in the final minute.") == []
