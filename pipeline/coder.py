@@ -70,6 +70,7 @@ class Grammar:
     generic_quant: frozenset[str] = frozenset()
     commentator_agents: frozenset[str] = frozenset()
     political_topic: frozenset[str] = frozenset()
+    death: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -82,7 +83,7 @@ class Grammar:
                    get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"),
                    get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"),
                    get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
-                   get("&POLITICAL_TOPIC"))
+                   get("&POLITICAL_TOPIC"), get("&DEATH"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -822,7 +823,8 @@ class EventCoder:
             # "engaged the peacekeepers in a firefight", "joined in the protests", "were involved
             # in clashes": the verb's subject acts, when the verb is no event of its own.
             verb = tok.head.head
-            if self._participation(verb) is None and (is_passive(verb) or match_pattern(
+            # ("died in an attack": the dead are its victims, not its authors)
+            if self._participation(verb) is None and (is_passive(verb) or verb.lemma_.lower() in self.grammar.death or match_pattern(
                     verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]):
                 verb = None
         verb_targets: list[Actor] = []
@@ -849,6 +851,7 @@ class EventCoder:
             if not self.grammar.stands_without_agent(pattern.code):
                 return []
             unknown_source = True
+            targets = targets or self._victims(tok, ctx)
         if not targets:
             for word, pobj, _d in _preps(tok):
                 if word in ("on", "against", "with", "of", "to", "at", "for") and word != "by":
@@ -886,7 +889,7 @@ class EventCoder:
         while node.dep_ == "conj" and node.head.pos_ in ("NOUN", "PROPN") and node.head.i != node.i:
             node = node.head  # "clashes and protests erupted"
         verb, dep = node.head, node.dep_
-        if verb.pos_ not in ("VERB", "AUX") or verb.i == node.i:
+        if verb.i == node.i or (verb.pos_ not in ("VERB", "AUX") and dep != "pobj"):
             return False
         keys = {verb.lemma_.lower()} | {f"{verb.lemma_.lower()} {c.lemma_.lower()}" for c in verb.children
                                           if c.dep_ in ("prt", "dobj", "acomp", "advmod", "oprd")}
@@ -896,9 +899,25 @@ class EventCoder:
             ok = bool(keys & g.perform)
         elif dep == "attr":
             ok = verb.lemma_.lower() == "be" and any(c.dep_ == "expl" for c in verb.children)
+        elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("in", "during"):
+            # "21 passengers died in the attack", "two were wounded in the clashes"
+            verb = verb.head
+            ok = verb.pos_ == "VERB" and (verb.lemma_.lower() in g.death or (
+                is_passive(verb) and verb.lemma_.lower() in g.occur))
         else:
             ok = False
         return ok and _realis(verb, g)
+
+    def _victims(self, tok, ctx) -> list[Actor]:
+        """Who died or was hurt in an event noun ("21 passengers died in the attack")."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ not in ("in", "during") or prep.head.pos_ != "VERB":
+            return []
+        verb = prep.head
+        if verb.lemma_.lower() not in self.grammar.death and not is_passive(verb):
+            return []
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return [a for a in self._actors(subj, ctx) if _participant(a)] if subj is not None else []
 
     def _participation(self, tok):
         """The subject of "X were engaged / involved in <event noun>" (a stative passive)."""

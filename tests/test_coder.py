@@ -910,3 +910,8 @@ def test_reported_act_is_coded_with_the_speaker_dropped(code_text):
 
 def test_sports_shot_is_no_event(code_text):
     assert code_text("The striker fired a shot over the bar in the final minute.") == []
+
+
+def test_died_in_an_attack_makes_the_dead_its_victims(code_text):
+    ev = find(code_text("Three Iraqi soldiers died in a roadside bombing near Mosul."), "18")
+    assert ev and ev[0]["cameo_code"] == "1833" and _no_source(ev[0]) and ev[0]["target_code"] == "IRQMIL"
