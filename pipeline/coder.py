@@ -1403,8 +1403,10 @@ def _is_media(actor: Actor) -> bool:
 
 
 def _participant(actor: Actor | None) -> bool:
-    """An actor the text names: a full, partial or null code, with its words."""
-    return actor is not None and bool(actor.code or actor.agent or actor.country or actor.text)
+    """An actor the text names: a full or partial code (country or sector), or a person. A bare
+    unknown capitalised word ("Mansfield OKs", "News") is not yet one: the actor layer says which
+    unknown names are people or groups."""
+    return actor is not None and bool(actor.code or actor.agent or actor.country or actor.is_person)
 
 
 def _identity(actor: Actor):
