@@ -71,6 +71,7 @@ class Grammar:
     commentator_agents: frozenset[str] = frozenset()
     political_topic: frozenset[str] = frozenset()
     death: frozenset[str] = frozenset()
+    private_agents: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -83,7 +84,8 @@ class Grammar:
                    get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"),
                    get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"),
                    get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
-                   get("&POLITICAL_TOPIC"), get("&DEATH"))
+                   get("&POLITICAL_TOPIC"), get("&DEATH"),
+                   frozenset(a.upper() for a in get("&PRIVATE_AGENTS")))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -1272,7 +1274,7 @@ class EventCoder:
         (not the press it was made to), else it takes the first other actor its content names
         ("X said Iran was arming the rebels": X -> Iran). "Officials said 425 tickets were sold"
         is no event."""
-        if ev.code != "010":
+        if ev.code not in ("010", "011"):
             return ev
         src = ev.source
         if src is None or not (src.code or src.country or src.agent) or src.agent in self.grammar.commentator_agents:
@@ -1284,9 +1286,10 @@ class EventCoder:
             return _participant(a) and not _is_media(a) and _identity(a) != _identity(src) and (a.start, a.end) != (src.start, src.end)
 
         def topic(a):
-            # a topic is coded at least in part ("on Monday" is none), and is not just the
-            # speaker's own country ("Blinken said the United States is disappointed")
-            return other(a) and bool(a.code or a.country or a.agent) and not (
+            # a topic is a political actor: coded, not the speaker's own country ("Blinken said the
+            # United States is disappointed"), and not private people ("deputies said a woman
+            # was in the house")
+            return other(a) and bool(a.code) and a.agent not in self.grammar.private_agents and not (
                 a.country == src.country and a.agent in (None, src.agent))
 
         if other(ev.target):

@@ -915,3 +915,8 @@ def test_sports_shot_is_no_event(code_text):
 def test_died_in_an_attack_makes_the_dead_its_victims(code_text):
     ev = find(code_text("Three Iraqi soldiers died in a roadside bombing near Mosul."), "18")
     assert ev and ev[0]["cameo_code"] == "1833" and _no_source(ev[0]) and ev[0]["target_code"] == "IRQMIL"
+
+
+def test_a_statement_about_private_people_or_by_a_commentator_is_no_event(code_text):
+    assert code_text("Kenyan police said a woman was also in the house at the time.") == []
+    assert code_text("The Kenyan police spokesman declined to comment on the report.") == []
