@@ -72,6 +72,8 @@ class Grammar:
     political_topic: frozenset[str] = frozenset()
     death: frozenset[str] = frozenset()
     private_agents: frozenset[str] = frozenset()
+    undergo: frozenset[str] = frozenset()
+    armed_agents: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -85,7 +87,8 @@ class Grammar:
                    get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"),
                    get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
                    get("&POLITICAL_TOPIC"), get("&DEATH"),
-                   frozenset(a.upper() for a in get("&PRIVATE_AGENTS")))
+                   frozenset(a.upper() for a in get("&PRIVATE_AGENTS")), get("&UNDERGO"),
+                   frozenset(a.upper() for a in get("&ARMED_AGENTS")))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -852,8 +855,11 @@ class EventCoder:
                 return self._pairs(tok, pattern.code, pattern.pattern_id, between, [], reciprocal=True)
             if not self.grammar.stands_without_agent(pattern.code):
                 return []
-            unknown_source = True
             targets = targets or self._victims(tok, ctx)
+            if tok.head.lower_ == "under" and not any(t.agent in self.grammar.armed_agents for t in targets):
+                return []  # "the minister came under attack from critics": words, not force
+            sources = self._from_whom(tok, ctx)
+            unknown_source = not sources
         if not targets:
             for word, pobj, _d in _preps(tok):
                 if word in ("on", "against", "with", "of", "to", "at", "for") and word != "by":
@@ -870,6 +876,16 @@ class EventCoder:
         return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets, reciprocal=reciprocal,
                            unknown_source=unknown_source,
                            alone=unknown_source and self.grammar.stands_alone(pattern.code))
+
+    def _from_whom(self, tok, ctx) -> list[Actor]:
+        """"came under attack from Assad loyalists": the attackers."""
+        if tok.dep_ != "pobj" or tok.head.lower_ != "under":
+            return []
+        for holder in (tok, tok.head.head):
+            for word, pobj, _d in _preps(holder):
+                if word == "from":
+                    return [a for a in self._actors(pobj, ctx, as_source=True) if _participant(a)]
+        return []
 
     def _between(self, tok, ctx) -> list[Actor]:
         """The parties of "clashes between X and Y"."""
@@ -906,6 +922,9 @@ class EventCoder:
             verb = verb.head
             ok = verb.pos_ == "VERB" and (verb.lemma_.lower() in g.death or (
                 is_passive(verb) and verb.lemma_.lower() in g.occur))
+        elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ == "under":
+            verb = verb.head
+            ok = verb.lemma_.lower() in g.undergo  # "the convoy came under attack"
         else:
             ok = False
         return ok and _realis(verb, g)
@@ -913,10 +932,10 @@ class EventCoder:
     def _victims(self, tok, ctx) -> list[Actor]:
         """Who died or was hurt in an event noun ("21 passengers died in the attack")."""
         prep = tok.head
-        if tok.dep_ != "pobj" or prep.lower_ not in ("in", "during") or prep.head.pos_ != "VERB":
+        if tok.dep_ != "pobj" or prep.lower_ not in ("in", "during", "under") or prep.head.pos_ != "VERB":
             return []
         verb = prep.head
-        if verb.lemma_.lower() not in self.grammar.death and not is_passive(verb):
+        if not (verb.lemma_.lower() in self.grammar.death | self.grammar.undergo or is_passive(verb)):
             return []
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return [a for a in self._actors(subj, ctx) if _participant(a)] if subj is not None else []

@@ -920,3 +920,9 @@ def test_died_in_an_attack_makes_the_dead_its_victims(code_text):
 def test_a_statement_about_private_people_or_by_a_commentator_is_no_event(code_text):
     assert code_text("Kenyan police said a woman was also in the house at the time.") == []
     assert code_text("The Kenyan police spokesman declined to comment on the report.") == []
+
+
+def test_came_under_attack_is_an_attack_on_an_armed_body_only(code_text):
+    ev = code_text("A Pakistani military convoy came under attack from Baloch militants in Kalat on Sunday.")
+    assert [(e["cameo_root"], e["target_code"]) for e in ev] == [("19", "PAKMIL")] and "militants" in ev[0]["source_text"]
+    assert code_text("The Kenyan president came under attack from opposition leaders.") == []
