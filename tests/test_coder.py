@@ -920,6 +920,7 @@ def test_died_in_an_attack_makes_the_dead_its_victims(code_text):
 def test_a_statement_about_private_people_or_by_a_commentator_is_no_event(code_text):
     assert code_text("Kenyan police said a woman was also in the house at the time.") == []
     assert code_text("The Kenyan police spokesman declined to comment on the report.") == []
+    assert code_text("Kenyan media said the Ugandan president was in Nairobi.") == []
 
 
 def test_came_under_attack_is_an_attack_on_an_armed_body_only(code_text):
