@@ -927,3 +927,8 @@ def test_came_under_attack_is_an_attack_on_an_armed_body_only(code_text):
     ev = code_text("A Pakistani military convoy came under attack from Baloch militants in Kalat on Sunday.")
     assert [(e["cameo_root"], e["target_code"]) for e in ev] == [("19", "PAKMIL")] and "militants" in ev[0]["source_text"]
     assert code_text("The Kenyan president came under attack from opposition leaders.") == []
+
+
+def test_killed_in_an_accident_is_no_attack(code_text):
+    assert code_text("A woman was killed when a large tree fell on a wedding party in Nairobi.") == []
+    assert code_text("Two Kenyan soldiers were killed when their truck collided with a bus.") == []
