@@ -674,8 +674,11 @@ class EventCoder:
         if main:
             events = main
         events = self._subordinate_statements(events)
-        events = [e for e in (self._statement_about(e, ctx) for e in events) if e is not None]
-        events = _drop_redundant(events)
+        about = [self._statement_about(e, ctx) for e in events]
+        for ev, kept in zip(events, about):
+            if kept is None:
+                ctx.remember(ev.source)  # "X said ... . We want ...": still who "we" and "he" are
+        events = _drop_redundant([e for e in about if e is not None])
         for ev in events:
             ctx.remember(ev.source)
         return events
@@ -1314,17 +1317,18 @@ class EventCoder:
         if other(ev.target):
             return ev
         trig = ev.trigger
-        heads = []
+        heads, words = [], set()
         for c in trig.children:
-            if c.dep_ in ("ccomp", "xcomp", "dobj", "obj") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
+            if c.dep_ in ("ccomp", "xcomp", "dobj", "obj", "attr") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
                 heads.extend(t for t in c.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in CONTENT_ROLES)
+                words.update(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN"))
         seen = set()
         for h in heads:
             for a in self._actors(h, ctx):
                 if topic(a) and (a.start, a.end) not in seen:
                     return dataclasses.replace(ev, target=a, pattern_id=f"{ev.pattern_id}>about")
                 seen.add((a.start, a.end))
-        if any(h.lemma_.lower() in self.grammar.political_topic for h in heads):
+        if words & self.grammar.political_topic:
             # "said the situation on the border remained calm": about a political matter
             return dataclasses.replace(ev, target=None)
         return None
