@@ -915,7 +915,7 @@ class EventCoder:
         keys = {verb.lemma_.lower()} | {f"{verb.lemma_.lower()} {c.lemma_.lower()}" for c in verb.children
                                           if c.dep_ in ("prt", "dobj", "acomp", "advmod", "oprd")}
         if dep == "nsubj":
-            ok = bool(keys & g.occur) or (verb.lemma_.lower() == "be" and False)
+            ok = bool(keys & g.occur)
         elif dep in ("nsubjpass", "dobj", "obj"):
             ok = bool(keys & g.perform)
         elif dep == "attr":
@@ -1096,7 +1096,7 @@ class EventCoder:
         # Open world: every actor the text names takes part, coded or not; an event without one
         # stands only where the grammar allows it (`unknown_source`: agentless passives and
         # nominal events that happened; `alone`: codes that need no target either).
-        sources = [s for s in sources if _participant(s)]
+        sources = [s for s in sources if _participant(s, self.grammar.private_agents)]
         targets = [t for t in targets if _participant(t)]
         if not sources:
             if unknown_source and targets:
@@ -1292,10 +1292,10 @@ class EventCoder:
         return out
 
     def _statement_about(self, ev: CodedEvent, ctx) -> CodedEvent | None:
-        """A plain statement (010) is an event only when it is about someone: it has a target
-        (not the press it was made to), else it takes the first other actor its content names
-        ("X said Iran was arming the rebels": X -> Iran). "Officials said 425 tickets were sold"
-        is no event."""
+        """A plain statement (010) or declined comment (011) is an event only when it is about
+        something: it has a target (not the press it was made to), else it takes the first other
+        political actor its content names ("X said Iran was arming the rebels": X -> Iran), else
+        its content names a political matter. "Officials said 425 tickets were sold" is no event."""
         if ev.code not in ("010", "011"):
             return ev
         src = ev.source
@@ -1428,11 +1428,16 @@ def _is_media(actor: Actor) -> bool:
     return actor.agent == "MED" or (actor.code or "").endswith("MED")
 
 
-def _participant(actor: Actor | None) -> bool:
+def _participant(actor: Actor | None, private: frozenset[str] = frozenset()) -> bool:
     """An actor the text names: a full or partial code (country or sector), or a person. A bare
     unknown capitalised word ("Mansfield OKs", "News") is not yet one: the actor layer says which
-    unknown names are people or groups."""
-    return actor is not None and bool(actor.code or actor.agent or actor.country or actor.is_person)
+    unknown names are people or groups. With `private`, a sector alone that is private life
+    ("investors cheered the results") is no actor either."""
+    if actor is None:
+        return False
+    if not actor.code and not actor.country and actor.agent in private and not actor.is_person:
+        return False
+    return bool(actor.code or actor.agent or actor.country or actor.is_person)
 
 
 def _identity(actor: Actor):
@@ -1442,8 +1447,8 @@ def _identity(actor: Actor):
 
 def _realis(verb, grammar: Grammar) -> bool:
     """The clause reports something that happened or is happening: not negated, not modal or
-    future ("could be arrested", "will be tried"), not an if-clause, not under a verb of fearing,
-    planning or preventing."""
+    future ("could be arrested", "will be tried"), not an if-clause, not under a verb of planning
+    or preventing."""
     if is_negated(verb):
         return False
     for c in verb.children:

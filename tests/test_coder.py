@@ -937,3 +937,9 @@ def test_killed_in_an_accident_is_no_attack(code_text):
 def test_displaced_people_are_no_mass_expulsion(code_text):
     # a mass expulsion needs its author; "displaced" alone describes the people
     assert code_text("Many Somalis are internally displaced in Somalia.") == []
+
+
+def test_a_private_sector_alone_is_no_source(code_text):
+    # open world: a sector without a country is an actor ("gunmen", "police"), but not private life
+    assert code_text("Stocks rose on Monday as investors cheered the results.") == []
+    assert find(code_text("Gunmen released two Nigerian priests on Sunday."), "08")
