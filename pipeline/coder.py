@@ -612,6 +612,10 @@ class EventCoder:
                 continue
             if pattern.code == "010" and _attribution(tok):
                 continue  # "..., officials said": an attribution, not a statement
+            if not refused and self._speculative(tok, pattern.code):
+                # "the administration could impose restrictions": a possibility, not an event
+                consumed.update(o.i for o in _objects(tok))
+                continue
             noun, npat = self._event_subject(tok, pattern) if not refused else (None, None)
             passive_victims = None
             if noun is None and not refused:
@@ -759,6 +763,14 @@ class EventCoder:
         if pattern is None or pattern.negative or pattern.code != "010":
             return None
         return subject_of(verb)
+
+    def _speculative(self, tok, code: str) -> bool:
+        """A verb under "may", "might", "could" that is no threat or promise (those are coded
+        through their families, `_future_family`)."""
+        g = self.grammar
+        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children):
+            return False
+        return self._future_family(tok, code) is None
 
     def _has_future_aux(self, tok) -> bool:
         g = self.grammar

@@ -943,3 +943,8 @@ def test_a_private_sector_alone_is_no_source(code_text):
     # open world: a sector without a country is an actor ("gunmen", "police"), but not private life
     assert code_text("Stocks rose on Monday as investors cheered the results.") == []
     assert find(code_text("Gunmen released two Nigerian priests on Sunday."), "08")
+
+
+def test_a_possibility_is_no_event(code_text):
+    assert code_text("The American administration could impose restrictions on Chinese companies.") == []
+    assert code_text("Kenyan police may arrest the opposition leader.") == []
