@@ -948,3 +948,15 @@ def test_a_private_sector_alone_is_no_source(code_text):
 def test_a_possibility_is_no_event(code_text):
     assert code_text("The American administration could impose restrictions on Chinese companies.") == []
     assert code_text("Kenyan police may arrest the opposition leader.") == []
+
+
+def test_partly_coded_agents_are_sources(code_text):
+    # a sector without a country ("state police", "a federal grand jury", "gunmen") is an actor
+    arrest = find(code_text("The protesters were arrested by state police."), "17")
+    assert arrest and arrest[0]["cameo_code"] == "173" and "police" in arrest[0]["source_text"]
+    indict = code_text("He was indicted by a federal grand jury.")
+    assert [e["cameo_code"] for e in indict] == ["115"] and "grand jury" in indict[0]["source_text"]
+    freed = code_text("Gunmen released two priests on Sunday, Catholic Church officials said.")
+    assert [e["cameo_code"] for e in freed] == ["0841"] and freed[0]["source_text"] == "Gunmen"
+    s = freed[0]["sentence_text"]
+    assert s[freed[0]["source_start"]:freed[0]["source_end"]] == "Gunmen"
