@@ -62,6 +62,18 @@ class Grammar:
     issue_policy: frozenset[str] = frozenset()
     optimistic: frozenset[str] = frozenset()
     pessimistic: frozenset[str] = frozenset()
+    agentless: frozenset[str] = frozenset()
+    untargeted: frozenset[str] = frozenset()
+    occur: frozenset[str] = frozenset()
+    perform: frozenset[str] = frozenset()
+    irrealis_aux: frozenset[str] = frozenset()
+    generic_quant: frozenset[str] = frozenset()
+    commentator_agents: frozenset[str] = frozenset()
+    political_topic: frozenset[str] = frozenset()
+    death: frozenset[str] = frozenset()
+    private_agents: frozenset[str] = frozenset()
+    undergo: frozenset[str] = frozenset()
+    armed_agents: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -71,10 +83,25 @@ class Grammar:
                    get("&CONDITION_MARK"), get("&ANNOUNCE"),
                    get("&PARTICIPATION"), get("&PLAN_VERBS"),
                    get("&HALT_VERBS"), get("&ISSUE_LEADERSHIP"), get("&ISSUE_REGIME"), get("&ISSUE_RIGHTS"),
-                   get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"))
+                   get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"),
+                   get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"),
+                   get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
+                   get("&POLITICAL_TOPIC"), get("&DEATH"),
+                   frozenset(a.upper() for a in get("&PRIVATE_AGENTS")), get("&UNDERGO"),
+                   frozenset(a.upper() for a in get("&ARMED_AGENTS")))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
+
+    def stands_without_agent(self, code: str) -> bool:
+        """Codes whose events are written without a named source ("were arrested", "a car
+        bombing"): the material acts users count, not verbal ones."""
+        return any(code.startswith(prefix) for prefix in self.agentless)
+
+    def stands_alone(self, code: str) -> bool:
+        """Codes whose events are written with neither source nor target ("clashes erupted in
+        Khartoum", "shops were torched"): the place is what the event is about."""
+        return any(code.startswith(prefix) for prefix in self.untargeted)
 
 
 NO_GRAMMAR = Grammar()
@@ -752,6 +779,10 @@ class EventCoder:
                 continue
             if pattern.code == "010" and _attribution(tok):
                 continue  # "..., officials said": an attribution, not a statement
+            if not refused and self._speculative(tok, pattern.code):
+                # "the administration could impose restrictions": a possibility, not an event
+                consumed.update(o.i for o in _objects(tok))
+                continue
             noun, npat = self._event_subject(tok, pattern) if not refused else (None, None)
             passive_victims = None
             if noun is None and not refused:
@@ -814,7 +845,11 @@ class EventCoder:
         if main:
             events = main
         events = self._subordinate_statements(events)
-        events = _drop_redundant(events)
+        about = [self._statement_about(e, ctx) for e in events]
+        for ev, kept in zip(events, about):
+            if kept is None:
+                ctx.remember(ev.source)  # "X said ... . We want ...": still who "we" and "he" are
+        events = _drop_redundant([e for e in about if e is not None])
         for ev in events:
             ctx.remember(ev.source)
         return events
@@ -850,15 +885,22 @@ class EventCoder:
         family = "reject" if refused else self._future_family(tok, code)
         if family:
             code, pid = self.books.cameo.family_code(family, code), f"future.{family}>{pid}"
+        if agentless:
+            # "were killed", "was arrested": an event without a named agent, when it happened
+            # (not "could be arrested") and is an act users count (not "was criticised").
+            agentless = not family and self.grammar.stands_without_agent(code) and _realis(tok, self.grammar)
+            if agentless and not any(_participant(t) for t in targets) and not self.grammar.stands_alone(code):
+                agentless = False
         reciprocal = self.grammar.is_reciprocal(code)
         mutual = reciprocal and len({s.country for s in sources if s.code}) >= 2
         if mutual and all(t.country in {s.country for s in sources} for t in targets if t.code):
             targets = []  # "negotiators from Iran and the US resumed talks on Tehran's programme"
-        if not any(t.code for t in targets) and not mutual:
-            # "A and B met in Bangkok": each other, not the place.
-            targets = self._fallback_targets(tok, ctx, sources)
+        if not any(t.code for t in targets) and not mutual and (sources or not agentless):
+            # "A and B met in Bangkok": each other, not the place. ("Shops were torched in Kabul":
+            # without an agent the place is where it happened, not whom it was done to.)
+            targets = self._fallback_targets(tok, ctx, sources) or targets
         return self._pairs(tok, code, pid, sources, targets, reciprocal=reciprocal,
-                           unknown_source=agentless)
+                           unknown_source=agentless, alone=agentless and self.grammar.stands_alone(code))
 
     def _fallback_targets(self, tok, ctx, sources) -> list[Actor]:
         """No target in the verb's own arguments: the object of a purpose clause ("began a hunger
@@ -888,6 +930,14 @@ class EventCoder:
         if pattern is None or pattern.negative or pattern.code != "010":
             return None
         return subject_of(verb)
+
+    def _speculative(self, tok, code: str) -> bool:
+        """A verb under "may", "might", "could" that is no threat or promise (those are coded
+        through their families, `_future_family`)."""
+        g = self.grammar
+        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children):
+            return False
+        return self._future_family(tok, code) is None
 
     def _has_future_aux(self, tok) -> bool:
         g = self.grammar
@@ -960,7 +1010,8 @@ class EventCoder:
             # "engaged the peacekeepers in a firefight", "joined in the protests", "were involved
             # in clashes": the verb's subject acts, when the verb is no event of its own.
             verb = tok.head.head
-            if self._participation(verb) is None and (is_passive(verb) or match_pattern(
+            # ("died in an attack": the dead are its victims, not its authors)
+            if self._participation(verb) is None and (is_passive(verb) or verb.lemma_.lower() in self.grammar.death or match_pattern(
                     verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]):
                 verb = None
         verb_targets: list[Actor] = []
@@ -973,8 +1024,24 @@ class EventCoder:
                 verb_targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
                 if tok.dep_ != "pobj":
                     targets = verb_targets
-        if not sources and not outcome_targets:
-            return []
+        unknown_source = outcome_targets is not None
+        if not sources and not unknown_source:
+            # "Clashes erupted in Khartoum", "an attack was carried out": a nominal event with no
+            # named agent is written when the sentence says it happened (not "attacks are rising",
+            # "fears of an attack").
+            if not self._occurred(tok):
+                return []
+            between = self._between(tok, ctx)
+            if len({_identity(a) for a in between}) >= 2:
+                # "clashes between protesters and police": each against the other
+                return self._pairs(tok, pattern.code, pattern.pattern_id, between, [], reciprocal=True)
+            if not self.grammar.stands_without_agent(pattern.code):
+                return []
+            targets = targets or self._victims(tok, ctx)
+            if tok.head.lower_ == "under" and not any(t.agent in self.grammar.armed_agents for t in targets):
+                return []  # "the minister came under attack from critics": words, not force
+            sources = self._from_whom(tok, ctx)
+            unknown_source = not sources
         if not targets:
             for word, pobj, _d in _preps(tok):
                 if word in ("on", "against", "with", "of", "to", "at", "for") and word != "by":
@@ -989,7 +1056,71 @@ class EventCoder:
                 t.country in {s.country for s in sources} for t in targets if t is not None and t.code):
             targets = []  # "Israel and Lebanon renewed negotiations on an Israeli pullback"
         return self._pairs(tok, pattern.code, pattern.pattern_id, sources, targets, reciprocal=reciprocal,
-                           unknown_source=outcome_targets is not None)
+                           unknown_source=unknown_source,
+                           alone=unknown_source and self.grammar.stands_alone(pattern.code))
+
+    def _from_whom(self, tok, ctx) -> list[Actor]:
+        """"came under attack from Assad loyalists": the attackers."""
+        if tok.dep_ != "pobj" or tok.head.lower_ != "under":
+            return []
+        for holder in (tok, tok.head.head):
+            for word, pobj, _d in _preps(holder):
+                if word == "from":
+                    return [a for a in self._actors(pobj, ctx, as_source=True) if _participant(a)]
+        return []
+
+    def _between(self, tok, ctx) -> list[Actor]:
+        """The parties of "clashes between X and Y"."""
+        for word, pobj, _d in _preps(tok):
+            if word == "between":
+                return [a for a in self._actors(pobj, ctx) if _participant(a)]
+        return []
+
+    def _occurred(self, tok) -> bool:
+        """An event noun the sentence reports as having happened: the subject of a verb of
+        occurrence or harm ("clashes erupted", "a blast killed 12", "the protest turned violent"),
+        the object or passive subject of a verb of doing or reporting ("carried out an attack",
+        "a protest was held"), or "there was an explosion" — in a clause that is not negated,
+        modal or conditional."""
+        g = self.grammar
+        if any(c.lower_ in g.generic_quant for c in tok.children if c.dep_ in ("det", "amod", "advmod")):
+            return False  # "no attacks", "too much killing": no particular event
+        node = tok
+        while node.dep_ == "conj" and node.head.pos_ in ("NOUN", "PROPN") and node.head.i != node.i:
+            node = node.head  # "clashes and protests erupted"
+        verb, dep = node.head, node.dep_
+        if verb.i == node.i or (verb.pos_ not in ("VERB", "AUX") and dep != "pobj"):
+            return False
+        keys = {verb.lemma_.lower()} | {f"{verb.lemma_.lower()} {c.lemma_.lower()}" for c in verb.children
+                                          if c.dep_ in ("prt", "dobj", "acomp", "advmod", "oprd")}
+        if dep == "nsubj":
+            ok = bool(keys & g.occur)
+        elif dep in ("nsubjpass", "dobj", "obj"):
+            ok = bool(keys & g.perform)
+        elif dep == "attr":
+            ok = verb.lemma_.lower() == "be" and any(c.dep_ == "expl" for c in verb.children)
+        elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("in", "during"):
+            # "21 passengers died in the attack", "two were wounded in the clashes"
+            verb = verb.head
+            ok = verb.pos_ == "VERB" and (verb.lemma_.lower() in g.death or (
+                is_passive(verb) and verb.lemma_.lower() in g.occur))
+        elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ == "under":
+            verb = verb.head
+            ok = verb.lemma_.lower() in g.undergo  # "the convoy came under attack"
+        else:
+            ok = False
+        return ok and _realis(verb, g)
+
+    def _victims(self, tok, ctx) -> list[Actor]:
+        """Who died or was hurt in an event noun ("21 passengers died in the attack")."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ not in ("in", "during", "under") or prep.head.pos_ != "VERB":
+            return []
+        verb = prep.head
+        if not (verb.lemma_.lower() in self.grammar.death | self.grammar.undergo or is_passive(verb)):
+            return []
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return [a for a in self._actors(subj, ctx) if _participant(a)] if subj is not None else []
 
     def _participation(self, tok):
         """The subject of "X were engaged / involved in <event noun>" (a stative passive)."""
@@ -1140,21 +1271,24 @@ class EventCoder:
         return events, claimed, consumed
 
     def _pairs(self, tok, code, pid, sources, targets, reciprocal: bool = False,
-               unknown_source: bool = False) -> list[CodedEvent]:
-        # An event needs a source the codebooks can name ("investors cheered" is not one), except
-        # an agentless passive whose target is known ("a journalist was killed"): source unknown.
-        sources = [s for s in sources if s is not None and s.code]
+               unknown_source: bool = False, alone: bool = False) -> list[CodedEvent]:
+        # Open world: every actor the text names takes part, coded or not; an event without one
+        # stands only where the grammar allows it (`unknown_source`: agentless passives and
+        # nominal events that happened; `alone`: codes that need no target either).
+        sources = [s for s in sources if _participant(s, self.grammar.private_agents)]
+        targets = [t for t in targets if _participant(t)]
         if not sources:
-            if unknown_source and any(t is not None and t.code for t in targets):
-                return [CodedEvent(tok.sent, tok, code, pid, None, t) for t in targets if t is not None and t.code]
+            if unknown_source and targets:
+                return [CodedEvent(tok.sent, tok, code, pid, None, t) for t in targets]
+            if unknown_source and alone:
+                return [CodedEvent(tok.sent, tok, code, pid, None, None)]
             return []
-        targets = [t for t in targets if t is not None]
-        if reciprocal and not any(t.code for t in targets) and len({s.code for s in sources}) >= 2:
+        if reciprocal and not targets and len({_identity(s) for s in sources}) >= 2:
             # "A and B signed a treaty": CAMEO codes A->B and B->A.
             out = []
             for s in sources:
                 for t in sources:
-                    if t is not s and t.code != s.code:
+                    if t is not s and _identity(t) != _identity(s):
                         out.append(CodedEvent(tok.sent, tok, code, pid, s, t))
             return out
         targets = targets or [None]
@@ -1162,7 +1296,7 @@ class EventCoder:
         seen = set()
         for s in sources:
             for t in targets:
-                if t is not None and s.code and t.code == s.code and (t.start, t.end) == (s.start, s.end):
+                if t is not None and t.code == s.code and (t.start, t.end) == (s.start, s.end):
                     continue
                 key = (s.start, s.code, t.start if t else None, t.code if t else None)
                 if key in seen:
@@ -1336,6 +1470,48 @@ class EventCoder:
             out.extend(self._pairs(tok, code, pid, sources, targets))
         return out
 
+    def _statement_about(self, ev: CodedEvent, ctx) -> CodedEvent | None:
+        """A plain statement (010) or declined comment (011) is an event only when it is about
+        something: it has a target (not the press it was made to), else it takes the first other
+        political actor its content names ("X said Iran was arming the rebels": X -> Iran), else
+        its content names a political matter. "Officials said 425 tickets were sold" is no event."""
+        if ev.code not in ("010", "011"):
+            return ev
+        src = ev.source
+        if src is None or not (src.code or src.country or src.agent) or src.agent in self.grammar.commentator_agents:
+            # A bare unknown name or an academic commenting is the press's source, not an actor
+            # making a statement.
+            return None
+
+        def other(a):
+            return _participant(a) and not _is_media(a) and _identity(a) != _identity(src) and (a.start, a.end) != (src.start, src.end)
+
+        def topic(a):
+            # a topic is a political actor: coded, not the speaker's own country ("Blinken said the
+            # United States is disappointed"), and not private people ("deputies said a woman
+            # was in the house")
+            return other(a) and bool(a.code) and a.agent not in self.grammar.private_agents and not (
+                a.country == src.country and a.agent in (None, src.agent))
+
+        if other(ev.target):
+            return ev
+        trig = ev.trigger
+        heads, words = [], set()
+        for c in trig.children:
+            if c.dep_ in ("ccomp", "xcomp", "dobj", "obj", "attr") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
+                heads.extend(t for t in c.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in CONTENT_ROLES)
+                words.update(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN"))
+        seen = set()
+        for h in heads:
+            for a in self._actors(h, ctx):
+                if topic(a) and (a.start, a.end) not in seen:
+                    return dataclasses.replace(ev, target=a, pattern_id=f"{ev.pattern_id}>about")
+                seen.add((a.start, a.end))
+        if words & self.grammar.political_topic:
+            # "said the situation on the border remained calm": about a political matter
+            return dataclasses.replace(ev, target=None)
+        return None
+
     @staticmethod
     def _subordinate_statements(events: list[CodedEvent]) -> list[CodedEvent]:
         """A plain statement (010) is residual: kept only when the sentence codes nothing else."""
@@ -1422,6 +1598,56 @@ def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
         seen.add(key)
         out.append(e)
     return out
+
+
+ABOUT_PREPS = {"about", "on", "of", "regarding", "concerning", "over", "to", "with"}
+CONTENT_ROLES = {"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr", "appos", "conj", "dative"}
+
+
+def _is_media(actor: Actor) -> bool:
+    """The press a statement is made to ("told VOA", "told reporters")."""
+    return actor.agent == "MED" or (actor.code or "").endswith("MED")
+
+
+def _participant(actor: Actor | None, private: frozenset[str] = frozenset()) -> bool:
+    """An actor the text names: a full or partial code (country or sector), or a person. A bare
+    unknown capitalised word ("Mansfield OKs", "News") is not yet one: the actor layer says which
+    unknown names are people or groups. With `private`, a sector alone that is private life
+    ("investors cheered the results") is no actor either."""
+    if actor is None:
+        return False
+    if not actor.code and not actor.country and actor.agent in private and not actor.is_person:
+        return False
+    return bool(actor.code or actor.agent or actor.country or actor.is_person)
+
+
+def _identity(actor: Actor):
+    """Who an actor is, for telling conjoined actors apart: its code, else its words."""
+    return actor.code or (actor.text or "").lower()
+
+
+def _realis(verb, grammar: Grammar) -> bool:
+    """The clause reports something that happened or is happening: not negated, not modal or
+    future ("could be arrested", "will be tried"), not an if-clause, not under a verb of planning
+    or preventing."""
+    if is_negated(verb):
+        return False
+    for c in verb.children:
+        if c.dep_ in ("aux", "auxpass") and (c.lower_ in grammar.irrealis_aux or c.lemma_.lower() in grammar.irrealis_aux):
+            return False
+        if c.dep_ == "aux" and c.lower_ == "to":
+            return False  # "to be arrested": an infinitive is no report
+    node = verb
+    for _ in range(4):
+        if node.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in grammar.condition_mark | grammar.ultimatum_mark
+                                        for m in node.children):
+            return False
+        if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in grammar.plan_verbs | grammar.halt_verbs:
+            return False
+        if node.head.i == node.i or node.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "relcl", "acl"):
+            break
+        node = node.head
+    return True
 
 
 def _bare_infinitive(tok) -> bool:

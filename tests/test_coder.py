@@ -658,7 +658,10 @@ def test_reporters_requests_and_released_documents_are_no_events(code_text, text
     "The Kenyan president met with reporters in Nairobi.",
 ])
 def test_talking_to_the_media_is_a_statement_not_a_consultation(code_text, text):
-    assert [e["cameo_code"] for e in code_text(text)] == ["010"]
+    # Talking to the press is no consultation; with nothing said about anyone it is no event.
+    assert [e["cameo_code"] for e in code_text(text)] == []
+    said = code_text(text.replace(".", ", saying Uganda must withdraw its troops."))
+    assert "04" not in {e["cameo_root"] for e in said}
 
 
 def test_warning_that_someone_must_act_is_one_demand(code_text):
@@ -840,3 +843,160 @@ def test_pronoun_reference_is_recorded_as_reference(code_text):
     events = code_text("Russian President Vladimir Putin arrived in Ankara. He criticized the sanctions.")
     later = [e for e in events if e["sentence_index"] == 1]
     assert later and later[0]["source_code_origin"] == "reference" and later[0]["source_code"] == "RUSGOV"
+
+
+# ----------------------------------------------------------------- events without a named agent
+
+
+def _no_source(e):
+    return e["source_code"] is None and e["source_text"] is None and e["source_start"] is None and e["source_end"] is None
+
+
+def test_agentless_passive_arrest_has_a_null_source(code_text):
+    ev = find(code_text("Five opposition journalists were detained in Cairo on Monday."), "17")
+    assert ev and ev[0]["cameo_code"] == "173" and _no_source(ev[0])
+    assert ev[0]["target_code"].startswith("EGY") and "journalists" in ev[0]["target_text"]
+
+
+def test_agentless_passive_killing_and_release(code_text):
+    killed = [e for e in code_text("Three Afghan soldiers were killed in Kandahar on Monday.") if e["cameo_root"] in ("18", "19")]
+    assert killed and _no_source(killed[0]) and killed[0]["target_code"] == "AFGMIL"
+    freed = find(code_text("Two Nigerian priests were freed on Sunday."), "08")
+    assert freed and freed[0]["cameo_code"] == "0841" and _no_source(freed[0])
+
+
+def test_agentless_indictment_is_legal_action(code_text):
+    ev = code_text("A Kenyan opposition leader was indicted on corruption charges.")
+    assert [e["cameo_code"] for e in ev] == ["115"] and _no_source(ev[0]) and ev[0]["target_code"].startswith("KEN")
+
+
+def test_agentless_passive_that_did_not_happen_is_no_event(code_text):
+    assert code_text("Opposition journalists were not arrested in Cairo.") == []
+    assert code_text("Kenyan opposition journalists could be detained in Nairobi.") == []
+    assert code_text("If you are seen in the forest, you can be killed.") == []
+
+
+def test_agentless_verbal_act_is_no_event(code_text):
+    # a criticism or a statement needs its author; only material acts stand without one
+    assert code_text("The Kenyan minister was criticized on Monday.") == []
+
+
+def test_agentless_property_destruction_takes_no_target_from_the_capital(code_text):
+    ev = [e for e in code_text("Several shops were torched in Kabul on Monday.") if e["cameo_root"] in ("14", "17")]
+    assert ev and _no_source(ev[0])
+    assert ev[0]["target_agent"] != "GOV"  # the place is where it happened, not the government
+
+
+def test_nominal_clashes_between_two_parties_code_both_ways(code_text):
+    ev = code_text("Clashes between Sudanese protesters and Sudanese police erupted in Khartoum on Thursday.")
+    pairs = {(e["source_code"], e["target_code"]) for e in ev if e["cameo_root"] in ("14", "19")}
+    assert pairs == {("SDNCVL", "SDNCOP"), ("SDNCOP", "SDNCVL")}
+
+
+def test_nominal_bombing_that_killed_is_an_event_without_source(code_text):
+    ev = find(code_text("A car bombing killed three Afghan soldiers in Kabul."), "18")
+    assert ev and ev[0]["cameo_code"] == "1832" and _no_source(ev[0]) and ev[0]["target_code"] == "AFGMIL"
+
+
+def test_nominal_event_that_happened_without_actors(code_text):
+    ev = find(code_text("There was an explosion near the embassy in Kabul on Monday."), "18")
+    assert ev and _no_source(ev[0]) and ev[0]["verb_text"] == "explosion"
+    held = find(code_text("A protest against the new law was held in Nairobi on Saturday."), "14")
+    assert held and _no_source(held[0])
+
+
+def test_generic_or_hypothetical_event_nouns_are_no_events(code_text):
+    assert code_text("Attacks on journalists are rising in Mexico.") == []
+    assert code_text("Officials fear an attack on the Kenyan capital.") == []
+    assert code_text("There has been too much killing in Ukraine.") == []
+    assert code_text("There were no clashes in Khartoum on Thursday.") == []
+
+
+def test_defused_bomb_is_not_a_bombing_by_the_police(code_text):
+    ev = code_text("Afghan police defused a bomb near the parliament in Kabul.")
+    assert [e["cameo_code"] for e in ev] == ["150"] and ev[0]["source_code"] == "AFGCOP"
+
+
+def test_seized_and_recovered_weapons_are_confiscations(code_text):
+    assert [e["cameo_code"] for e in code_text("Indian police recovered a cache of weapons in Srinagar.")] == ["1711"]
+    assert [e["cameo_code"] for e in code_text("Afghan police seized weapons and ammunition in Kandahar.")] == ["1711"]
+
+
+def test_base_set_up_is_force_posture(code_text):
+    ev = code_text("Nigerian troops set up a military base in Borno state.")
+    assert [e["cameo_code"] for e in ev] == ["150"] and ev[0]["source_code"] == "NGAMIL"
+
+
+# ----------------------------------------------------------------- fewer default statements
+
+
+def test_a_statement_about_nothing_is_no_event(code_text):
+    assert code_text("Pakistani authorities said 425 tickets were sold for the train.") == []
+    assert code_text("The French foreign minister said on Monday that the economy grew.") == []
+
+
+def test_a_statement_about_another_actor_targets_it(code_text):
+    ev = code_text("Iraqi officials said the Iranian ambassador was a welcome guest.")
+    assert [(e["cameo_root"], e["source_code"]) for e in ev] == [("01", "IRQGOV")]
+    assert ev[0]["target_code"].startswith("IRN")
+
+
+def test_reported_act_is_coded_with_the_speaker_dropped(code_text):
+    ev = code_text("The Turkish foreign minister said Syrian troops shelled the border town.")
+    assert [e["cameo_root"] for e in ev] == ["19"] and ev[0]["source_code"] == "SYRMIL"
+    ev = code_text("Rebels attacked a village in Darfur on Monday, police said.")
+    assert [e["cameo_root"] for e in ev] == ["19"]
+
+
+def test_sports_shot_is_no_event(code_text):
+    assert code_text("The striker fired a shot over the bar in the final minute.") == []
+
+
+def test_died_in_an_attack_makes_the_dead_its_victims(code_text):
+    ev = find(code_text("Three Iraqi soldiers died in a roadside bombing near Mosul."), "18")
+    assert ev and ev[0]["cameo_code"] == "1833" and _no_source(ev[0]) and ev[0]["target_code"] == "IRQMIL"
+
+
+def test_a_statement_about_private_people_or_by_a_commentator_is_no_event(code_text):
+    assert code_text("Kenyan police said a woman was also in the house at the time.") == []
+    assert code_text("The Kenyan police spokesman declined to comment on the report.") == []
+    assert code_text("Kenyan media said the Ugandan president was in Nairobi.") == []
+
+
+def test_came_under_attack_is_an_attack_on_an_armed_body_only(code_text):
+    ev = code_text("A Pakistani military convoy came under attack from Baloch militants in Kalat on Sunday.")
+    assert [(e["cameo_root"], e["target_code"]) for e in ev] == [("19", "PAKMIL")] and "militants" in ev[0]["source_text"]
+    assert code_text("The Kenyan president came under attack from opposition leaders.") == []
+
+
+def test_killed_in_an_accident_is_no_attack(code_text):
+    assert code_text("A woman was killed when a large tree fell on a wedding party in Nairobi.") == []
+    assert code_text("Two Kenyan soldiers were killed when their truck collided with a bus.") == []
+
+
+def test_displaced_people_are_no_mass_expulsion(code_text):
+    # a mass expulsion needs its author; "displaced" alone describes the people
+    assert code_text("Many Somalis are internally displaced in Somalia.") == []
+
+
+def test_a_private_sector_alone_is_no_source(code_text):
+    # open world: a sector without a country is an actor ("gunmen", "police"), but not private life
+    assert code_text("Stocks rose on Monday as investors cheered the results.") == []
+    assert find(code_text("Gunmen released two Nigerian priests on Sunday."), "08")
+
+
+def test_a_possibility_is_no_event(code_text):
+    assert code_text("The American administration could impose restrictions on Chinese companies.") == []
+    assert code_text("Kenyan police may arrest the opposition leader.") == []
+
+
+def test_partly_coded_agents_are_sources(code_text):
+    # a sector without a country ("state police", "a federal grand jury", "gunmen") is an actor
+    arrest = find(code_text("The protesters were arrested by state police."), "17")
+    assert arrest and arrest[0]["cameo_code"] == "173" and "police" in arrest[0]["source_text"]
+    indict = code_text("He was indicted by a federal grand jury.")
+    assert [e["cameo_code"] for e in indict] == ["115"] and "grand jury" in indict[0]["source_text"]
+    freed = code_text("Gunmen released two priests on Sunday, Catholic Church officials said.")
+    assert [e["cameo_code"] for e in freed] == ["0841"] and freed[0]["source_text"] == "Gunmen"
+    s = freed[0]["sentence_text"]
+    assert s[freed[0]["source_start"]:freed[0]["source_end"]] == "Gunmen"
