@@ -47,6 +47,7 @@ class Actor:
     end: int
     is_person: bool = False
     origin: str | None = None  # see ORIGINS
+    named: bool = False  # a proper name the codebooks do not know ("Halvorsen Shipping", "Nawa")
 
 
 def origin_of(country_from: str | None, agent_from: str | None) -> str:
@@ -335,7 +336,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         c = place_country(_name_text(head), major=True) if place_country is not None else None
         if c and entity_label is not None and entity_label(head) in PLACE_LABELS:
             return Actor(c, c, None, text, start, end, False, "place")
-        return Actor(None, None, None, text, start, end, False, "none")
+        return Actor(None, None, None, text, start, end, False, "none", named=True)
     if agent is not None and any(t.lower_ in FORMER_WORDS for t in tokens if t.i < head.i):
         agent = "ELI"  # "former President X", "retired general": an elite, not the office
     if agent is None and head.i in mentions and any(e.kind == "demonym" for e in mentions[head.i][2]):

@@ -1618,7 +1618,7 @@ def _participant(actor: Actor | None, private: frozenset[str] = frozenset()) -> 
         return False
     if not actor.code and not actor.country and actor.agent in private and not actor.is_person:
         return False
-    return bool(actor.code or actor.agent or actor.country or actor.is_person)
+    return bool(actor.code or actor.agent or actor.country or actor.is_person or actor.named)
 
 
 def _identity(actor: Actor):

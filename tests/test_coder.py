@@ -1000,3 +1000,10 @@ def test_partly_coded_agents_are_sources(code_text):
     assert [e["cameo_code"] for e in freed] == ["0841"] and freed[0]["source_text"] == "Gunmen"
     s = freed[0]["sentence_text"]
     assert s[freed[0]["source_start"]:freed[0]["source_end"]] == "Gunmen"
+
+
+def test_an_unknown_name_is_a_source_with_its_words_and_no_code(code_text):
+    events = code_text("Ingvar Halvorsen accused the Kenyan government of corruption.", article_id="named1")
+    ev = [e for e in events if e["cameo_root"] == "11"]
+    assert ev and ev[0]["source_code"] is None and ev[0]["source_code_origin"] == "none"
+    assert "Halvorsen" in ev[0]["source_text"] and ev[0]["target_code"] == "KENGOV"
