@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from pipeline.errors import CodebookError, PolemosError
+from pipeline.signals import Interrupted
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Polemos: reproducible CAMEO event data from news articles.")
@@ -26,6 +27,12 @@ def _params():
     from pipeline.params import load_params
 
     return load_params()
+
+
+def _set_output(path: Path) -> None:
+    from pipeline.signals import set_output
+
+    set_output(path)
 
 
 def _ingest_settings(params):
@@ -45,6 +52,7 @@ def ingest(
     from pipeline.ingest import IngestCounts, Reject, iter_ingest
     from pipeline.runner import progress, write_articles, write_rejects
 
+    _set_output(out)
     params = _params()
     settings = _ingest_settings(params)
     rejects = rejects or out.with_name("rejects.parquet")
@@ -75,6 +83,7 @@ def code(
     from pipeline.code import CodeSettings
     from pipeline.runner import run_code
 
+    _set_output(out)
     params = _params()
     settings = CodeSettings.from_params(params)
     if workers is not None:
@@ -294,6 +303,7 @@ def release_build(
     from pipeline.codebook.loader import load_codebooks
     from pipeline.package import build_release
 
+    _set_output(out)
     if not events.is_file():
         raise PolemosError(f"{events}: no such file")
     params = _params()
@@ -387,10 +397,25 @@ def run() -> None:
     Dask one object at a time (~0.25 s of every run); outputs are closed and in place by then."""
     import gc
 
+    from pipeline import signals
+
+    signals.install()
     try:
         main()
     finally:
         gc.freeze()
+
+
+def _interrupted(exc: Interrupted) -> None:
+    """SIGINT/SIGTERM: the `finally` blocks have removed temporary files; stop what is left of
+    the run's processes, say so in one line and leave without waiting for anything else."""
+    from pipeline import signals
+
+    signals.kill_children(timeout=0.5)
+    signals.remove_temporaries()
+    print(f"polemos: {signals.interrupted_message()}", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(exc.exit_code)  # atexit hooks would wait for pools and clusters already stopped
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -423,6 +448,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("polemos: interrupted; previous outputs are untouched", file=sys.stderr)
         sys.exit(130)
+    except Interrupted as exc:
+        _interrupted(exc)
     except Exception as exc:  # a bug, not a user error: one line unless debugging
         if os.environ.get("POLEMOS_DEBUG"):
             raise

@@ -102,6 +102,13 @@ def _start_worker(codebook_root: str, key: tuple) -> None:
     _worker_coder(codebook_root, key)
 
 
+def _start_local_worker(codebook_root: str, key: tuple) -> None:
+    from pipeline.signals import worker_defaults
+
+    worker_defaults()
+    _worker_coder(codebook_root, key)
+
+
 # --------------------------------------------------------------------------- local processes
 
 
@@ -117,9 +124,10 @@ def code_with_processes(articles: Iterable, books, settings, n_process: int, cac
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     root, key = str(books.root), settings_key(settings)
-    pool = ProcessPoolExecutor(max_workers=n_process, mp_context=context, initializer=_start_worker,
+    pool = ProcessPoolExecutor(max_workers=n_process, mp_context=context, initializer=_start_local_worker,
                                initargs=(root, key))
     used = False
+    stopping = False
 
     def submit(batch):
         nonlocal used
@@ -129,12 +137,15 @@ def code_with_processes(articles: Iterable, books, settings, n_process: int, cac
     pool.submit(int)  # starts the workers now, so loading overlaps with reading the input
     try:
         yield from ordered_rows(articles, submit, window=2 * n_process, cache=cache, counts=counts)
+    except BaseException:
+        stopping = True  # interrupted or failed: do not wait for the partitions in flight
+        raise
     finally:
-        if not used:
+        if not used or stopping:
             # Everything came from the cache: do not wait for workers to finish loading a model.
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not stopping, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------- Dask
@@ -159,8 +170,24 @@ def connect(scheduler: str):
         raise PolemosError(f"cannot reach Dask scheduler {scheduler} ({exc})") from None
 
 
+def _stop_local_cluster(cluster) -> None:
+    """Before its worker processes are killed: the nannies (in this process) must not start new
+    ones, nor log each death."""
+    import contextlib
+    import logging
+
+    from distributed.core import Status
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL + 1)
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        with contextlib.suppress(Exception):
+            nanny.status = Status.closing  # a closing nanny does not restart its worker
+
+
 def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=None):
     """Rows per article, in input order, coded on the cluster (cache hits stay local)."""
+    from pipeline.signals import kill_children, received
+
     client, cluster = connect(scheduler)
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
@@ -173,6 +200,13 @@ def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=N
                                 window=2 * n_workers, cache=cache, counts=counts)
         del warm_up
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        if received() is not None:
+            # Interrupted: stop the local cluster's processes now; an orderly close would wait
+            # for the partitions in flight (a remote cluster is left running, as it was found).
+            if cluster is not None:
+                _stop_local_cluster(cluster)
+                kill_children(timeout=0.3)
+        else:
+            client.close()
+            if cluster is not None:
+                cluster.close()

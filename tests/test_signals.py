@@ -1,0 +1,115 @@
+"""SIGINT and SIGTERM end the whole run: every process it started, within 5 s, leaving the
+earlier output byte-identical and nothing else in the output folder (issue 16, item 1)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+
+psutil = pytest.importorskip("psutil")
+
+TEXT = ("Nigerian troops killed {n} Boko Haram insurgents in Borno state on Tuesday, the army said. "
+        "The governor of Borno condemned the attack on a market in Maiduguri. "
+        "Kenyan police arrested {n} opposition protesters in Nairobi on Monday.")
+PREVIOUS = b"the earlier output: not to be touched\n"
+
+
+def _corpus(path, n=4000):
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"id": f"a{i}", "published": "2016-05-02", "text": TEXT.format(n=i + 2)}) + "\n")
+
+
+def _descendants(proc):
+    try:
+        return psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _alive(procs):
+    out = []
+    for p in procs:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                out.append(p)
+        except psutil.Error:
+            pass
+    return out
+
+
+@pytest.mark.parametrize("engine", ["--workers 2", "--scheduler local:2"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_the_whole_run_and_leaves_the_earlier_output(tmp_path, engine, sig):
+    src = tmp_path / "in" / "corpus.jsonl"
+    src.parent.mkdir()
+    _corpus(src)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    out = outdir / "events.parquet"
+    out.write_bytes(PREVIOUS)
+    env = {**os.environ, "POLEMOS_ROOT": str(ROOT)}
+    cmd = [sys.executable, "-m", "pipeline", "code", str(src), "--out", str(out), "--no-cache", *engine.split()]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Wait until the workers are up and coding (the cluster's processes, or the pool's).
+        deadline = time.monotonic() + 120
+        seen = {}
+        while time.monotonic() < deadline and proc.poll() is None:
+            for p in _descendants(proc):
+                seen[p.pid] = p
+            if len(seen) >= 2:
+                break
+            time.sleep(0.2)
+        time.sleep(4)
+        for p in _descendants(proc):
+            seen[p.pid] = p
+        assert proc.poll() is None, "the run ended before it could be interrupted: make the corpus bigger"
+        assert len(seen) >= 2
+        sent = time.monotonic()
+        proc.send_signal(sig)
+        _stdout, stderr = proc.communicate(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert took < 5, f"took {took:.1f} s to stop"
+    assert proc.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig], stderr
+    time.sleep(0.5)
+    assert not _alive(seen.values()), "a process of the run survived"
+    assert out.read_bytes() == PREVIOUS
+    assert sorted(p.name for p in outdir.iterdir()) == ["events.parquet"]
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert lines[-1] == f"polemos: interrupted: nothing written; {out} unchanged", stderr
+    assert "Traceback" not in stderr, stderr
+
+
+def test_a_signal_during_release_build_leaves_the_previous_release(tmp_path):
+    """release build swaps the release folder with two renames that a signal cannot split."""
+    from pipeline import io, signals
+
+    target = tmp_path / "release"
+    target.mkdir()
+    (target / "a.txt").write_text("old")
+    caught = None
+    signals.install()
+    try:
+        with io.atomic_dir(target) as tmp:
+            (tmp / "a.txt").write_text("new")
+            os.kill(os.getpid(), signal.SIGTERM)
+            pytest.fail("the signal should have stopped the build")
+    except signals.Interrupted as exc:
+        caught = exc
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signals._received = None
+    assert caught is not None and caught.exit_code == 143
+    assert (target / "a.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
