@@ -444,7 +444,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except PolemosError as exc:
         print(f"polemos: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("polemos: interrupted; previous outputs are untouched", file=sys.stderr)
         sys.exit(130)
@@ -453,5 +453,26 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug, not a user error: one line unless debugging
         if os.environ.get("POLEMOS_DEBUG"):
             raise
-        print(f"polemos: internal error: {type(exc).__name__}: {exc} (set POLEMOS_DEBUG=1 for the traceback)", file=sys.stderr)
+        from pipeline.errors import output_error
+
+        user = output_error(getattr(exc, "filename", None) or "output", exc) if isinstance(exc, OSError) else None
+        if user is not None:  # an OSError from a path that did not go through pipeline.io
+            print(f"polemos: error: {user}", file=sys.stderr)
+            sys.exit(user.exit_code)
+        print(f"polemos: internal error: {type(exc).__name__}: {exc} (a bug in Polemos: please report it at "
+              f"{_issue_tracker()} with the command and the traceback from POLEMOS_DEBUG=1)", file=sys.stderr)
         sys.exit(1)
+
+
+def _issue_tracker() -> str:
+    """Where bugs go: the package's `Issues` project URL, else the repository's issue tracker."""
+    try:
+        from importlib.metadata import metadata
+
+        for entry in metadata("polemos").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() in ("issues", "bug tracker", "tracker"):
+                return url.strip()
+    except Exception:  # noqa: BLE001 - no metadata: say it in words
+        pass
+    return "the Polemos repository's issue tracker"

@@ -15,12 +15,55 @@ import pyarrow.parquet as pq
 from pipeline import signals
 
 
+# Set by a long run (pipeline.runner.progress): the fraction of the work done, so a full disk
+# can say roughly how much space the whole output needs.
+progress_fraction = None
+
+
+def _user_error(target: Path, exc: OSError, written: int = 0):
+    from pipeline.errors import output_error
+
+    needed = None
+    if written:
+        frac = progress_fraction() if progress_fraction is not None else None
+        needed = int(written / frac) if frac and 0 < frac < 1 else written
+    return output_error(target, exc, needed)
+
+
+def check_output(target: Path) -> None:
+    """Fail before a long run, not after it, when `target` cannot be written: a folder, a parent
+    that is a file, no permission, a read-only file system. A missing parent folder is created."""
+    from pipeline.errors import OutputIsFolderError
+
+    target = Path(target)
+    if target.is_dir():
+        raise OutputIsFolderError(f"{target}: is a folder; give a file name (e.g. {target / 'out.parquet'})")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        err = _user_error(target, exc)
+        if err is None:
+            raise
+        raise err from None
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target` in one rename."""
+    """Yield a temporary path beside `target`; on success it replaces `target` in one rename.
+    An OSError a user can fix (full disk, permission, read-only, a folder in the way) becomes
+    the matching PolemosError, naming `target` rather than the temporary file."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        err = _user_error(target, exc)
+        if err is None:
+            raise
+        raise err from None
     os.close(fd)
     tmp_path = Path(tmp)
     signals.register_temporary(tmp_path)  # removed even if a signal's watchdog has to end the run
@@ -30,6 +73,15 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)
         signals.note_written(target)
+    except OSError as exc:
+        try:
+            written = tmp_path.stat().st_size
+        except OSError:
+            written = 0
+        err = _user_error(target, exc, written)
+        if err is None:
+            raise
+        raise err from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -35,7 +36,42 @@ def params_file() -> Path:
 
 
 def user_cache_dir() -> Path:
-    """Derived, rebuildable indexes (gazetteer, phrase tables, loaded codebooks): `POLEMOS_CACHE`
-    or ~/.cache/polemos. Deleting it only costs start-up time."""
-    base = os.environ.get("POLEMOS_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "polemos")
-    return Path(base)
+    """Derived, rebuildable indexes (gazetteer, phrase tables, loaded codebooks, coded articles):
+    `POLEMOS_CACHE`, else the platform's user cache folder (~/.cache/polemos on Linux), never
+    the current folder. Deleting it only costs start-up time. A path that cannot hold a cache
+    is a CacheUnusableError (its own exit code), not a failure deep inside a run."""
+    env = os.environ.get("POLEMOS_CACHE")
+    if env:
+        path, origin = Path(env), "POLEMOS_CACHE"
+    else:
+        import platformdirs
+
+        path, origin = Path(platformdirs.user_cache_dir("polemos", appauthor=False)), "the user cache folder"
+    _check_cache_dir(str(path), origin)
+    return path
+
+
+@lru_cache(maxsize=8)
+def _check_cache_dir(path: str, origin: str) -> None:
+    check_cache_dir(Path(path), origin, "set POLEMOS_CACHE to a writable folder")
+
+
+def check_cache_dir(path: Path, origin: str, fix: str) -> bool:
+    """Create the cache folder if needed. Raises CacheUnusableError when the path cannot be a
+    folder; warns (once) and returns False when it is a folder this user cannot write to
+    (entries are still read; nothing new is kept)."""
+    import sys
+
+    from pipeline.errors import CacheUnusableError
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CacheUnusableError(f"cache folder {path} ({origin}) is a file, not a folder: {fix}") from None
+    except OSError as exc:
+        raise CacheUnusableError(f"cache folder {path} ({origin}) cannot be created ({exc.strerror}): {fix}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        print(f"polemos: warning: cache folder {path} ({origin}) is not writable: nothing new will be cached ({fix})",
+              file=sys.stderr)
+        return False
+    return True

@@ -100,6 +100,14 @@ def run_code(inputs, out: Path, rejects_path: Path, books, settings, ingest_sett
             from pipeline.errors import InputError
 
             raise InputError(f"{p}: no such file or directory")
+    from pipeline.io import check_output
+    from pipeline.paths import check_cache_dir, user_cache_dir
+
+    check_output(out)  # a folder, a read-only disk, no permission: say so now, not after the run
+    check_output(rejects_path)
+    user_cache_dir()
+    if cache_dir is not None:
+        check_cache_dir(Path(cache_dir), "--cache-dir / code.cache_dir", "pass another --cache-dir, or --no-cache")
     fallback = None
     if corpus_date_fallback:
         dates = [a.published for a in collect_inputs(inputs, ingest_settings, IngestCounts(), []) if a.published]
