@@ -35,6 +35,12 @@ def _set_output(path: Path) -> None:
     set_output(path)
 
 
+def _set_quiet(quiet: bool) -> None:
+    import pipeline.runner
+
+    pipeline.runner.QUIET = quiet
+
+
 def _ingest_settings(params):
     from pipeline.ingest import IngestSettings
     from pipeline.paths import project_root
@@ -47,21 +53,25 @@ def ingest(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders: JSONL, CSV, .txt/.html folders, .gz of these.")],
     out: Annotated[Path, typer.Option("--out", help="articles.parquet to write.")],
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="rejects.parquet (default: beside --out).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or progress lines.")] = False,
 ) -> None:
     """Normalise raw inputs into articles.parquet; refused inputs go to rejects.parquet."""
     from pipeline.ingest import IngestCounts, Reject, iter_ingest
     from pipeline.runner import progress, write_articles, write_rejects
 
     _set_output(out)
+    _set_quiet(quiet)
     params = _params()
     settings = _ingest_settings(params)
     rejects = rejects or out.with_name("rejects.parquet")
     counts = IngestCounts()
     articles, refused = [], []
-    with progress("ingest") as advance:
+    from pipeline.runner import count_records
+
+    with progress("ingest", total=count_records(inputs)) as advance:
         for item in iter_ingest(inputs, settings, counts):
             (refused if isinstance(item, Reject) else articles).append(item)
-            advance()
+            advance(rejects=int(isinstance(item, Reject)))
     write_articles(articles, out)
     write_rejects(refused, rejects)
     print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
@@ -77,6 +87,7 @@ def code(
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler: tcp://HOST:PORT or local:N.")] = None,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of the coded-article cache (code.cache_dir).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or progress lines.")] = False,
 ) -> None:
     """Code articles into CAMEO events (one row per event, DESIGN.md section 5)."""
     from pipeline.codebook.loader import load_codebooks
@@ -84,6 +95,7 @@ def code(
     from pipeline.runner import run_code
 
     _set_output(out)
+    _set_quiet(quiet)
     params = _params()
     settings = CodeSettings.from_params(params)
     if workers is not None:
@@ -97,7 +109,7 @@ def code(
     cache = None if no_cache else (cache_dir or Path(params["code"]["cache_dir"]))
     counts = run_code(list(inputs), out, rejects, books, settings, _ingest_settings(params),
                       corpus_date_fallback=corpus_date_fallback, scheduler=sched, cache_dir=cache)
-    if cache is not None:
+    if cache is not None and not quiet:
         print(f"coded {counts.coded} articles, {counts.cached} from the cache ({cache})", file=sys.stderr)
     print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
 
