@@ -106,7 +106,9 @@ def code(
     rejects = rejects or out.with_name(out.name.removesuffix(".parquet") + ".rejects.parquet")
     sched = scheduler if scheduler is not None else (params["code"].get("scheduler") or None
                                                       if params["code"].get("engine") == "dask" else None)
-    cache = None if no_cache else (cache_dir or Path(params["code"]["cache_dir"]))
+    from pipeline.paths import coded_cache_dir
+
+    cache = None if no_cache else (cache_dir or coded_cache_dir(params["code"].get("cache_dir")))
     counts = run_code(list(inputs), out, rejects, books, settings, _ingest_settings(params),
                       corpus_date_fallback=corpus_date_fallback, scheduler=sched, cache_dir=cache)
     if cache is not None and not quiet:

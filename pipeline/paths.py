@@ -9,8 +9,13 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def project_root() -> Path:
-    """The checkout that holds `params.yaml`; `POLEMOS_ROOT` overrides (tests, installed use)."""
+# Codebooks shipped inside the package (copied there when a wheel is built: setup.py), so an
+# installed `polemos` runs in any folder; a clone's own codebooks/ (edited, versioned) win.
+PACKAGED_CODEBOOKS = PACKAGE_DIR / "_codebooks"
+
+
+def _clone_here() -> Path | None:
+    """`POLEMOS_ROOT`, else the clone the current folder is in (it holds params.yaml and codebooks/)."""
     env = os.environ.get("POLEMOS_ROOT")
     if env:
         return Path(env).resolve()
@@ -18,6 +23,15 @@ def project_root() -> Path:
     for candidate in (here, *here.parents):
         if (candidate / "params.yaml").is_file() and (candidate / "codebooks").is_dir():
             return candidate
+    return None
+
+
+def project_root() -> Path:
+    """The checkout that holds `params.yaml`; `POLEMOS_ROOT` overrides (tests, installed use)."""
+    clone = _clone_here()
+    if clone is not None:
+        return clone
+    here = Path.cwd().resolve()
     source_checkout = PACKAGE_DIR.parent
     if (source_checkout / "codebooks").is_dir():
         return source_checkout
@@ -28,7 +42,19 @@ def codebooks_dir() -> Path:
     env = os.environ.get("POLEMOS_CODEBOOKS")
     if env:
         return Path(env).resolve()
+    clone = _clone_here()
+    if clone is None and PACKAGED_CODEBOOKS.is_dir():
+        return PACKAGED_CODEBOOKS
     return project_root() / "codebooks"
+
+
+def coded_cache_dir(configured: str | os.PathLike | None) -> Path:
+    """The coded-article cache: `code.cache_dir` (relative to the project root, not to the
+    current folder), else `coded/` in the user cache folder."""
+    if configured:
+        path = Path(configured)
+        return path if path.is_absolute() else project_root() / path
+    return user_cache_dir() / "coded"
 
 
 def params_file() -> Path:

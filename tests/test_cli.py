@@ -147,3 +147,44 @@ def test_the_work_is_counted_up_front(tmp_path):
     assert count_records([gz]) == 2
     assert count_records([parquet]) == 5
     assert count_records([jsonl, csv, folder, gz, parquet]) == 15
+
+
+def test_an_installed_package_runs_from_any_folder_and_leaves_nothing_there(tmp_path):
+    """Issue 16: the codebooks ship inside the package (setup.py copies codebooks/ to
+    pipeline/_codebooks when building); caches go to POLEMOS_CACHE, never the current folder."""
+    import os
+    import shutil
+
+    from pipeline.places import gazetteer_cache_path
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pipeline", "codebooks"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "_codebooks"))
+    for name in ("setup.py", "pyproject.toml", "MANIFEST.in", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    lib = tmp_path / "lib"
+    built = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(lib)],
+                           capture_output=True, text=True, cwd=src)
+    assert built.returncode == 0, built.stderr
+    assert (lib / "pipeline" / "_codebooks" / "cameo" / "codes.csv").is_file()
+    assert not (lib / "codebooks").exists()
+
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n")
+    cache = tmp_path / "user-cache"
+    cache.mkdir()
+    if gazetteer_cache_path().is_file():  # same codebooks, same index: building it again only costs time
+        shutil.copy(gazetteer_cache_path(), cache / gazetteer_cache_path().name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("POLEMOS_ROOT", "POLEMOS_CODEBOOKS", "POLEMOS_GAZETTEER")}
+    env.update(PYTHONPATH=str(lib), POLEMOS_CACHE=str(cache))
+    res = subprocess.run([sys.executable, "-m", "pipeline", "code", str(corpus), "--out", str(tmp_path / "installed.parquet")],
+                         capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert res.returncode == 0, res.stderr
+    assert list(elsewhere.iterdir()) == []  # no ./data/cache/coded, nothing at all
+    assert list((cache / "coded").rglob("*.pkl"))  # the coded-article cache is in the user cache
+    here = polemos("code", corpus, "--out", tmp_path / "clone.parquet", "--no-cache")
+    assert here.returncode == 0, here.stderr
+    assert (tmp_path / "installed.parquet").read_bytes() == (tmp_path / "clone.parquet").read_bytes()
