@@ -109,6 +109,32 @@ def _start_local_worker(codebook_root: str, key: tuple) -> None:
     _worker_coder(codebook_root, key)
 
 
+# --------------------------------------------------------------------------- compile once
+
+# Components a tokenizer-only model leaves out (names not in a model are ignored).
+_ALL_COMPONENTS = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "ner"]
+
+
+def compile_shared(books, settings) -> None:
+    """Before the workers start: build here, once, what each worker would otherwise build at the
+    same time after a codebook edit (or with an empty cache), so they only load the result. The
+    codebooks are compiled by load_codebooks() in this process; the actor phrase table (needs only
+    the model's tokenizer) and the gazetteer index are built here when missing."""
+    import os
+
+    from pipeline.codebook.loader import COMPILED_HERE
+    from pipeline.places import gazetteer_cache_path, load_gazetteer
+
+    if not os.environ.get("POLEMOS_GAZETTEER") and not gazetteer_cache_path().is_file():
+        load_gazetteer()
+    if str(books.root) in COMPILED_HERE:
+        import spacy
+
+        from pipeline.actors import ActorMatcher
+
+        ActorMatcher(spacy.load(settings.model, exclude=_ALL_COMPONENTS), books.actors)  # writes the phrase table
+
+
 # --------------------------------------------------------------------------- local processes
 
 
@@ -121,6 +147,7 @@ def code_with_processes(articles: Iterable, books, settings, n_process: int, cac
     from pipeline.nlp import check_model
 
     check_model(settings.model)
+    compile_shared(books, settings)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     root, key = str(books.root), settings_key(settings)
@@ -188,6 +215,8 @@ def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=N
     """Rows per article, in input order, coded on the cluster (cache hits stay local)."""
     from pipeline.signals import kill_children, received
 
+    if scheduler.startswith("local:"):  # the workers share this machine's cache
+        compile_shared(books, settings)
     client, cluster = connect(scheduler)
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)

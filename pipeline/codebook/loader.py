@@ -524,6 +524,11 @@ def _reintern_any(books: Codebooks) -> None:
                 object.__setattr__(pattern, name, ANY)
 
 
+# Codebook folders validated and compiled in this process (not read back from the cache): a
+# codebook edit. The caller then builds what depends on them once, before workers start.
+COMPILED_HERE: set[str] = set()
+
+
 @lru_cache(maxsize=4)
 def _load_cached(root: str, content_hash: str) -> Codebooks:
     # Validating ~10k pattern rows takes most of a second; a run with unchanged codebooks reads
@@ -541,6 +546,7 @@ def _load_cached(root: str, content_hash: str) -> Codebooks:
     books, problems = check_codebooks(Path(root))
     if problems or books is None:
         raise CodebookError(problems)
+    COMPILED_HERE.add(root)
     if write_cache(stored, pickle.dumps(books, protocol=pickle.HIGHEST_PROTOCOL)):
         # Keep the few most recent versions, not one per edit ever made.
         try:
