@@ -130,10 +130,22 @@ def _handler(signum, frame):
         _pending = signum
         return
     _received = signum
-    timer = threading.Timer(GRACE, _hard_exit, args=(signum,))
-    timer.daemon = True
-    timer.start()
+    _watchdog[:] = [threading.Timer(GRACE, _hard_exit, args=(signum,))]
+    _watchdog[0].daemon = True
+    _watchdog[0].start()
     raise Interrupted(signum)
+
+
+_watchdog: list[threading.Timer] = []
+
+
+def reset() -> None:
+    """Forget a handled signal and stop its watchdog (for a process that goes on: tests)."""
+    global _received, _pending
+    for timer in _watchdog:
+        timer.cancel()
+    _watchdog.clear()
+    _received = _pending = None
 
 
 def install() -> None:

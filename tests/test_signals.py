@@ -45,8 +45,10 @@ def _alive(procs):
 
 
 @pytest.mark.parametrize("engine", ["--workers 2", "--scheduler local:2"])
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, "ctrl-c"])
 def test_a_signal_ends_the_whole_run_and_leaves_the_earlier_output(tmp_path, engine, sig):
+    """SIGTERM and SIGINT to the main process (a scheduler's stop, `kill -INT`), and Ctrl-C at a
+    terminal: SIGINT to the whole process group, workers included."""
     src = tmp_path / "in" / "corpus.jsonl"
     src.parent.mkdir()
     _corpus(src)
@@ -56,7 +58,8 @@ def test_a_signal_ends_the_whole_run_and_leaves_the_earlier_output(tmp_path, eng
     out.write_bytes(PREVIOUS)
     env = {**os.environ, "POLEMOS_ROOT": str(ROOT)}
     cmd = [sys.executable, "-m", "pipeline", "code", str(src), "--out", str(out), "--no-cache", *engine.split()]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     try:
         # Wait until the workers are up and coding (the cluster's processes, or the pool's).
         deadline = time.monotonic() + 120
@@ -73,14 +76,17 @@ def test_a_signal_ends_the_whole_run_and_leaves_the_earlier_output(tmp_path, eng
         assert proc.poll() is None, "the run ended before it could be interrupted: make the corpus bigger"
         assert len(seen) >= 2
         sent = time.monotonic()
-        proc.send_signal(sig)
+        if sig == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(sig)
         _stdout, stderr = proc.communicate(timeout=30)
         took = time.monotonic() - sent
     finally:
         if proc.poll() is None:
             proc.kill()
     assert took < 5, f"took {took:.1f} s to stop"
-    assert proc.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig], stderr
+    assert proc.returncode == {signal.SIGINT: 130, "ctrl-c": 130, signal.SIGTERM: 143}[sig], stderr
     time.sleep(0.5)
     assert not _alive(seen.values()), "a process of the run survived"
     assert out.read_bytes() == PREVIOUS
@@ -109,7 +115,7 @@ def test_a_signal_during_release_build_leaves_the_previous_release(tmp_path):
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signals._received = None
+        signals.reset()
     assert caught is not None and caught.exit_code == 143
     assert (target / "a.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
