@@ -154,6 +154,26 @@ def install() -> None:
         return
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _handler)
+    if os.environ.get("DVC_STAGE"):
+        _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """A `dvc repro` stage: dvc passes Ctrl-C on (the process group) but dies of a SIGTERM alone,
+    which would leave this stage running on its own. On Linux, ask for a SIGTERM when the parent
+    (dvc) dies, so the stage stops the same way as on a direct signal."""
+    import ctypes
+    import ctypes.util
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(1, int(signal.SIGTERM), 0, 0, 0) != 0:  # 1 = PR_SET_PDEATHSIG
+            return
+    except (OSError, AttributeError):
+        return  # not Linux: dvc's own handling only
+    if os.getppid() != parent:  # the parent died before the request
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def worker_defaults() -> None:

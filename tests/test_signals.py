@@ -119,3 +119,40 @@ def test_a_signal_during_release_build_leaves_the_previous_release(tmp_path):
     assert caught is not None and caught.exit_code == 143
     assert (target / "a.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
+
+
+def test_a_dvc_stage_stops_cleanly_when_dvc_is_terminated(tmp_path):
+    """dvc ignores Ctrl-C while a stage runs (the stage gets it) but a SIGTERM kills dvc alone:
+    the stage (DVC_STAGE is set) then gets SIGTERM too and stops the usual way."""
+    src = tmp_path / "corpus.jsonl"
+    _corpus(src)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    out = outdir / "events.parquet"
+    out.write_bytes(PREVIOUS)
+    pid_file = tmp_path / "child.pid"
+    # A stand-in for dvc: starts the stage command and waits for it.
+    parent = (f"import subprocess, sys, time\n"
+              f"p = subprocess.Popen([sys.executable, '-m', 'pipeline', 'code', {str(src)!r}, '--out', {str(out)!r}, "
+              f"'--no-cache'], cwd={str(ROOT)!r})\n"
+              f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+              f"p.wait()\n")
+    env = {**os.environ, "POLEMOS_ROOT": str(ROOT), "DVC_STAGE": "code"}
+    dvc = subprocess.Popen([sys.executable, "-c", parent], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        stage = psutil.Process(int(pid_file.read_text()))
+        time.sleep(6)
+        assert stage.is_running() and stage.status() != psutil.STATUS_ZOMBIE, "the stage ended too soon"
+        dvc.send_signal(signal.SIGTERM)  # kills the stand-in at once (no handler)
+        dvc.wait(timeout=10)
+        gone, alive = psutil.wait_procs([stage], timeout=5)
+        assert not alive, "the stage survived its parent"
+    finally:
+        if dvc.poll() is None:
+            dvc.kill()
+    assert "polemos: interrupted: nothing written" in dvc.stderr.read()
+    assert out.read_bytes() == PREVIOUS
+    assert sorted(p.name for p in outdir.iterdir()) == ["events.parquet"]
