@@ -100,4 +100,19 @@ def check_cache_dir(path: Path, origin: str, fix: str) -> bool:
         print(f"polemos: warning: cache folder {path} ({origin}) is not writable: nothing new will be cached ({fix})",
               file=sys.stderr)
         return False
+    _remove_stale_temporaries(path)
     return True
+
+
+def _remove_stale_temporaries(path: Path, age: float = 3600) -> None:
+    """Temporary files a killed process left in the cache (a live run renames its own within
+    seconds, so an hour-old one is nobody's)."""
+    import time
+
+    cutoff = time.time() - age
+    try:
+        for tmp in path.glob(".*.tmp"):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+    except OSError:
+        pass  # another run removed it first, or the folder is not ours to tidy

@@ -205,3 +205,20 @@ def test_every_damaged_cache_file_is_rebuilt_and_the_output_is_identical(tmp_pat
     for kind in ("codebooks-*.pkl", "gazetteer-*.bin", "actor-phrases-*.bin", "coded/*/*.pkl"):
         for p in _cache_files(user_cache)[kind]:
             unframe(p.read_bytes())  # rebuilt
+
+
+def test_temporary_files_a_killed_run_left_in_the_cache_are_removed(tmp_path, monkeypatch):
+    import time
+
+    from pipeline import paths
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, fresh = cache / ".gazetteer-x.bin.abc.tmp", cache / ".gazetteer-x.bin.def.tmp"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    monkeypatch.setenv("POLEMOS_CACHE", str(cache))
+    assert paths.user_cache_dir() == cache
+    assert not old.exists() and fresh.exists()
