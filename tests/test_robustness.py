@@ -249,3 +249,24 @@ def test_a_real_bug_is_an_internal_error_that_says_where_to_report_it(capsys, mo
     code, err = _cli(["ingest", "x.jsonl", "--out", "y.parquet"], capsys)
     line = _one_line(err)
     assert code == 1 and line.startswith("polemos: internal error: ZeroDivisionError") and "report" in line
+
+
+def test_full_disk_while_code_writes_events_leaves_no_temporary_file(tmp_path, capsys, monkeypatch):
+    """The event writer streams row groups into a temporary file; a full disk at the last one
+    still removes it, and the message names the output, not the temporary file."""
+    import errno
+
+    import pyarrow.parquet as pq
+
+    def full_disk(self, table, *a, **kw):
+        raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full_disk)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    out = outdir / "events.parquet"
+    out.write_bytes(b"previous")
+    code, err = _cli(["code", _jsonl(tmp_path / "in.jsonl"), "--out", out, "--no-cache", "--quiet"], capsys)
+    line = _one_line(err)
+    assert code == 6 and str(out) in line and "no space left" in line
+    assert out.read_bytes() == b"previous" and sorted(p.name for p in outdir.iterdir()) == ["events.parquet"]
