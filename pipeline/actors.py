@@ -145,22 +145,15 @@ def _phrase_tokens(nlp, phrases: list[str]) -> list[list[str]]:
 
     from pipeline.paths import user_cache_dir
 
-    key = hashlib.sha256(("\x1f".join(phrases) + nlp.meta.get("name", "") + nlp.meta.get("version", "")).encode()).hexdigest()[:16]
+    key = hashlib.sha256(("framed\x1f" + "\x1f".join(phrases) + nlp.meta.get("name", "") + nlp.meta.get("version", "")).encode()).hexdigest()[:16]
     path = user_cache_dir() / f"actor-phrases-{key}.bin"
-    try:
-        cached = marshal.loads(path.read_bytes())
-        if len(cached) == len(phrases):
-            return cached
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    tokens = [[t.lower_ for t in doc] for doc in nlp.tokenizer.pipe(phrases)]
-    try:
-        from pipeline.io import atomic_path
+    from pipeline.cache import read_cache, write_cache
 
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(marshal.dumps(tokens))
-    except OSError:
-        pass  # a cache that cannot be written only costs start-up time
+    cached = read_cache(path, marshal.loads)  # checked: a damaged file is rebuilt with a warning
+    if isinstance(cached, list) and len(cached) == len(phrases):
+        return cached
+    tokens = [[t.lower_ for t in doc] for doc in nlp.tokenizer.pipe(phrases)]
+    write_cache(path, marshal.dumps(tokens))
     return tokens
 
 

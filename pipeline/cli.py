@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from pipeline.errors import CodebookError, PolemosError
+from pipeline.signals import Interrupted
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Polemos: reproducible CAMEO event data from news articles.")
@@ -28,6 +29,18 @@ def _params():
     return load_params()
 
 
+def _set_output(path: Path) -> None:
+    from pipeline.signals import set_output
+
+    set_output(path)
+
+
+def _set_quiet(quiet: bool) -> None:
+    import pipeline.runner
+
+    pipeline.runner.QUIET = quiet
+
+
 def _ingest_settings(params):
     from pipeline.ingest import IngestSettings
     from pipeline.paths import project_root
@@ -40,20 +53,25 @@ def ingest(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders: JSONL, CSV, .txt/.html folders, .gz of these.")],
     out: Annotated[Path, typer.Option("--out", help="articles.parquet to write.")],
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="rejects.parquet (default: beside --out).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or progress lines.")] = False,
 ) -> None:
     """Normalise raw inputs into articles.parquet; refused inputs go to rejects.parquet."""
     from pipeline.ingest import IngestCounts, Reject, iter_ingest
     from pipeline.runner import progress, write_articles, write_rejects
 
+    _set_output(out)
+    _set_quiet(quiet)
     params = _params()
     settings = _ingest_settings(params)
     rejects = rejects or out.with_name("rejects.parquet")
     counts = IngestCounts()
     articles, refused = [], []
-    with progress("ingest") as advance:
+    from pipeline.runner import count_records
+
+    with progress("ingest", total=count_records(inputs)) as advance:
         for item in iter_ingest(inputs, settings, counts):
             (refused if isinstance(item, Reject) else articles).append(item)
-            advance()
+            advance(rejects=int(isinstance(item, Reject)))
     write_articles(articles, out)
     write_rejects(refused, rejects)
     print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
@@ -69,12 +87,15 @@ def code(
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler: tcp://HOST:PORT or local:N.")] = None,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of the coded-article cache (code.cache_dir).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or progress lines.")] = False,
 ) -> None:
     """Code articles into CAMEO events (one row per event, docs/data-contract.md section 2)."""
     from pipeline.codebook.loader import load_codebooks
     from pipeline.code import CodeSettings
     from pipeline.runner import run_code
 
+    _set_output(out)
+    _set_quiet(quiet)
     params = _params()
     settings = CodeSettings.from_params(params)
     if workers is not None:
@@ -85,10 +106,12 @@ def code(
     rejects = rejects or out.with_name(out.name.removesuffix(".parquet") + ".rejects.parquet")
     sched = scheduler if scheduler is not None else (params["code"].get("scheduler") or None
                                                       if params["code"].get("engine") == "dask" else None)
-    cache = None if no_cache else (cache_dir or Path(params["code"]["cache_dir"]))
+    from pipeline.paths import coded_cache_dir
+
+    cache = None if no_cache else (cache_dir or coded_cache_dir(params["code"].get("cache_dir")))
     counts = run_code(list(inputs), out, rejects, books, settings, _ingest_settings(params),
                       corpus_date_fallback=corpus_date_fallback, scheduler=sched, cache_dir=cache)
-    if cache is not None:
+    if cache is not None and not quiet:
         print(f"coded {counts.coded} articles, {counts.cached} from the cache ({cache})", file=sys.stderr)
     print(f"read {counts.read}, accepted {counts.accepted}, rejected {counts.rejected}")
 
@@ -294,6 +317,7 @@ def release_build(
     from pipeline.codebook.loader import load_codebooks
     from pipeline.package import build_release
 
+    _set_output(out)
     if not events.is_file():
         raise PolemosError(f"{events}: no such file")
     params = _params()
@@ -404,10 +428,25 @@ def run() -> None:
     Dask one object at a time (~0.25 s of every run); outputs are closed and in place by then."""
     import gc
 
+    from pipeline import signals
+
+    signals.install()
     try:
         main()
     finally:
         gc.freeze()
+
+
+def _interrupted(exc: Interrupted) -> None:
+    """SIGINT/SIGTERM: the `finally` blocks have removed temporary files; stop what is left of
+    the run's processes, say so in one line and leave without waiting for anything else."""
+    from pipeline import signals
+
+    signals.kill_children(timeout=0.5)
+    signals.remove_temporaries()
+    print(f"polemos: {signals.interrupted_message()}", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(exc.exit_code)  # atexit hooks would wait for pools and clusters already stopped
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -436,12 +475,35 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except PolemosError as exc:
         print(f"polemos: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("polemos: interrupted; previous outputs are untouched", file=sys.stderr)
         sys.exit(130)
+    except Interrupted as exc:
+        _interrupted(exc)
     except Exception as exc:  # a bug, not a user error: one line unless debugging
         if os.environ.get("POLEMOS_DEBUG"):
             raise
-        print(f"polemos: internal error: {type(exc).__name__}: {exc} (set POLEMOS_DEBUG=1 for the traceback)", file=sys.stderr)
+        from pipeline.errors import output_error
+
+        user = output_error(getattr(exc, "filename", None) or "output", exc) if isinstance(exc, OSError) else None
+        if user is not None:  # an OSError from a path that did not go through pipeline.io
+            print(f"polemos: error: {user}", file=sys.stderr)
+            sys.exit(user.exit_code)
+        print(f"polemos: internal error: {type(exc).__name__}: {exc} (a bug in Polemos: please report it at "
+              f"{_issue_tracker()} with the command and the traceback from POLEMOS_DEBUG=1)", file=sys.stderr)
         sys.exit(1)
+
+
+def _issue_tracker() -> str:
+    """Where bugs go: the package's `Issues` project URL, else the repository's issue tracker."""
+    try:
+        from importlib.metadata import metadata
+
+        for entry in metadata("polemos").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() in ("issues", "bug tracker", "tracker"):
+                return url.strip()
+    except Exception:  # noqa: BLE001 - no metadata: say it in words
+        pass
+    return "the Polemos repository's issue tracker"

@@ -511,11 +511,14 @@ class EventWriter:
             self._buffer = []
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            self.flush()
+        try:
+            if exc_type is None:
+                self.flush()
             self._writer.close()
-        else:
-            self._writer.close()
+        except BaseException as failed:  # a full disk at the last row group: still remove the temporary file
+            if exc_type is None:
+                self._ctx.__exit__(type(failed), failed, failed.__traceback__)
+                raise
         return self._ctx.__exit__(exc_type, exc, tb)
 
 

@@ -102,6 +102,39 @@ def _start_worker(codebook_root: str, key: tuple) -> None:
     _worker_coder(codebook_root, key)
 
 
+def _start_local_worker(codebook_root: str, key: tuple) -> None:
+    from pipeline.signals import worker_defaults
+
+    worker_defaults()
+    _worker_coder(codebook_root, key)
+
+
+# --------------------------------------------------------------------------- compile once
+
+# Components a tokenizer-only model leaves out (names not in a model are ignored).
+_ALL_COMPONENTS = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "ner"]
+
+
+def compile_shared(books, settings) -> None:
+    """Before the workers start: build here, once, what each worker would otherwise build at the
+    same time after a codebook edit (or with an empty cache), so they only load the result. The
+    codebooks are compiled by load_codebooks() in this process; the actor phrase table (needs only
+    the model's tokenizer) and the gazetteer index are built here when missing."""
+    import os
+
+    from pipeline.codebook.loader import COMPILED_HERE
+    from pipeline.places import gazetteer_cache_path, load_gazetteer
+
+    if not os.environ.get("POLEMOS_GAZETTEER") and not gazetteer_cache_path().is_file():
+        load_gazetteer()
+    if str(books.root) in COMPILED_HERE:
+        import spacy
+
+        from pipeline.actors import ActorMatcher
+
+        ActorMatcher(spacy.load(settings.model, exclude=_ALL_COMPONENTS), books.actors)  # writes the phrase table
+
+
 # --------------------------------------------------------------------------- local processes
 
 
@@ -114,12 +147,14 @@ def code_with_processes(articles: Iterable, books, settings, n_process: int, cac
     from pipeline.nlp import check_model
 
     check_model(settings.model)
+    compile_shared(books, settings)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     root, key = str(books.root), settings_key(settings)
-    pool = ProcessPoolExecutor(max_workers=n_process, mp_context=context, initializer=_start_worker,
+    pool = ProcessPoolExecutor(max_workers=n_process, mp_context=context, initializer=_start_local_worker,
                                initargs=(root, key))
     used = False
+    stopping = False
 
     def submit(batch):
         nonlocal used
@@ -129,12 +164,15 @@ def code_with_processes(articles: Iterable, books, settings, n_process: int, cac
     pool.submit(int)  # starts the workers now, so loading overlaps with reading the input
     try:
         yield from ordered_rows(articles, submit, window=2 * n_process, cache=cache, counts=counts)
+    except BaseException:
+        stopping = True  # interrupted or failed: do not wait for the partitions in flight
+        raise
     finally:
-        if not used:
+        if not used or stopping:
             # Everything came from the cache: do not wait for workers to finish loading a model.
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not stopping, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------- Dask
@@ -159,8 +197,26 @@ def connect(scheduler: str):
         raise PolemosError(f"cannot reach Dask scheduler {scheduler} ({exc})") from None
 
 
+def _stop_local_cluster(cluster) -> None:
+    """Before its worker processes are killed: the nannies (in this process) must not start new
+    ones, nor log each death."""
+    import contextlib
+    import logging
+
+    from distributed.core import Status
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL + 1)
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        with contextlib.suppress(Exception):
+            nanny.status = Status.closing  # a closing nanny does not restart its worker
+
+
 def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=None):
     """Rows per article, in input order, coded on the cluster (cache hits stay local)."""
+    from pipeline.signals import kill_children, received
+
+    if scheduler.startswith("local:"):  # the workers share this machine's cache
+        compile_shared(books, settings)
     client, cluster = connect(scheduler)
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
@@ -173,6 +229,13 @@ def code_on_dask(articles, scheduler: str, books, settings, cache=None, counts=N
                                 window=2 * n_workers, cache=cache, counts=counts)
         del warm_up
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        if received() is not None:
+            # Interrupted: stop the local cluster's processes now; an orderly close would wait
+            # for the partitions in flight (a remote cluster is left running, as it was found).
+            if cluster is not None:
+                _stop_local_cluster(cluster)
+                kill_children(timeout=0.3)
+        else:
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -83,7 +83,7 @@ class MemoisedTokenRules:
     matches. The output is identical to the real components' (tests/test_nlp.py)."""
 
     MAX_ENTRIES = 2_000_000  # bounded memory on any corpus
-    FORMAT = 2
+    FORMAT = 3  # 3: framed and checksummed (pipeline.cache)
     store = None  # file the table is kept in between runs (ids, with the strings they hash)
     _saved = 0
 
@@ -157,20 +157,19 @@ class MemoisedTokenRules:
         """Start from the table a previous run learnt (absent, unreadable or made with other
         string hashes: start empty). The table is kept as id arrays plus the strings behind the
         ids, so loading it is one array read and a few thousand string additions."""
-        import numpy
+        from pipeline.cache import read_cache
 
         self.store = path
-        try:
-            with numpy.load(path, allow_pickle=False) as data:
-                table, ids, strings, morphs = data["table"], data["string_ids"], data["strings"], data["morphs"]
+
+        data = read_cache(path, _load_npz)
+        self.attributes = {}
+        if data is not None:
+            table, ids, strings, morphs = data
             added = [self.vocab.strings.add(x) for x in strings.tolist()]
             added += [self.vocab.morphology.add(x) for x in morphs.tolist()]
-            if table.ndim != 2 or table.shape[1] != len(self.FIELDS) or added != ids.tolist():
-                raise ValueError("a table written by another spaCy version")
-            rows = table.tolist()
-            self.attributes = {tuple(r[:3]): tuple(r[3:]) for r in rows}
-        except (OSError, EOFError, ValueError, KeyError, TypeError):
-            self.attributes = {}
+            # A table written with other string hashes (another spaCy version) is not used.
+            if table.ndim == 2 and table.shape[1] == len(self.FIELDS) and added == ids.tolist():
+                self.attributes = {tuple(r[:3]): tuple(r[3:]) for r in table.tolist()}
         self._saved = len(self.attributes)
 
     def flush(self) -> None:
@@ -181,9 +180,11 @@ class MemoisedTokenRules:
             self.save()
 
     def save(self) -> None:
+        import io
+
         import numpy
 
-        from pipeline.io import atomic_path
+        from pipeline.cache import write_cache
 
         self._saved = len(self.attributes)
         if self.store is None or not self.attributes:
@@ -194,17 +195,24 @@ class MemoisedTokenRules:
         other = set(numpy.delete(table, [pos, self._MORPH_FIELD], axis=1).ravel().tolist()) - {0}
         strings, morphology = self.vocab.strings, self.vocab.morphology
         string_ids, morph_list = sorted(other), sorted(morph_ids)
-        try:
-            with atomic_path(self.store) as tmp, open(tmp, "wb") as fh:
-                numpy.savez(fh, table=table, string_ids=numpy.array(string_ids + morph_list, dtype="uint64"),
-                            strings=numpy.array([strings[x] for x in string_ids], dtype=str),
-                            morphs=numpy.array([str(morphology.get(x)) for x in morph_list], dtype=str))
-        except OSError:
-            pass  # an unwritable cache only costs time
+        buf = io.BytesIO()
+        numpy.savez(buf, table=table, string_ids=numpy.array(string_ids + morph_list, dtype="uint64"),
+                    strings=numpy.array([strings[x] for x in string_ids], dtype=str),
+                    morphs=numpy.array([str(morphology.get(x)) for x in morph_list], dtype=str))
+        write_cache(self.store, buf.getvalue())
 
     def pipe(self, docs, batch_size: int = 128):
         for doc in docs:
             yield self(doc)
+
+
+def _load_npz(payload: bytes):
+    import io
+
+    import numpy
+
+    with numpy.load(io.BytesIO(payload), allow_pickle=False) as data:
+        return data["table"], data["string_ids"], data["strings"], data["morphs"]
 
 
 def _exact_words(value) -> list[str]:

@@ -25,7 +25,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_sentence_tokens": 200,
         "engine": "local",
         "scheduler": "",
-        "cache_dir": "data/cache/coded",
+        "cache_dir": "",  # "": coded/ in the user cache folder (pipeline.paths.coded_cache_dir)
     },
     "package": {"name": "polemos-events", "version": "0.1.0", "title": "Polemos event dataset"},
     "evaluate": {"gold": "tests/fixtures/gold.jsonl"},

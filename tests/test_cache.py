@@ -123,3 +123,102 @@ def test_derived_indexes_read_back_from_the_user_cache_give_the_same_events(tmp_
         outputs.append(out.read_bytes())
     assert list(user_cache.glob("codebooks-*.pkl")) and list(user_cache.glob("token-rules-*.npz"))
     assert outputs[0] == outputs[1]
+
+
+# --------------------------------------------------------------------------- self-healing (issue 16)
+
+KINDS = {"codebooks-*.pkl": "compiled codebooks", "token-rules-*.npz": "token rules",
+         "gazetteer-*.bin": "gazetteer index", "actor-phrases-*.bin": "actor phrases",
+         "coded/*/*.pkl": "coded articles"}
+
+
+def _cache_files(user_cache):
+    return {kind: sorted(user_cache.glob(kind)) for kind in KINDS}
+
+
+def test_cache_frame_detects_truncation_overwrite_and_foreign_files(tmp_path, capsys):
+    from pipeline.cache import frame, read_cache, write_cache
+
+    path = tmp_path / "c" / "entry.bin"
+    assert write_cache(path, b"payload" * 100)
+    assert read_cache(path) == b"payload" * 100
+    damaged = {"truncated": frame(b"payload" * 100)[:-7], "overwritten": b"\x00" * 300,
+               "foreign": b"PK\x03\x04 a zip someone else put here", "flipped": frame(b"payload" * 99 + b"PAYLOAD")}
+    damaged["flipped"] = damaged["flipped"][:-1] + b"x"
+    for name, data in damaged.items():
+        path.write_bytes(data)
+        assert read_cache(path) is None, name
+        assert not path.exists(), name  # removed, so the next run rebuilds it
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "damaged cache file" in err and str(path) in err
+    assert [p.name for p in path.parent.iterdir()] == []  # no temporary files left
+
+
+@pytest.mark.parametrize("damage", ["truncate", "overwrite"])
+def test_every_damaged_cache_file_is_rebuilt_and_the_output_is_identical(tmp_path, damage):
+    """Two runs share an empty cache at the same time (neither corrupts it); then every kind of
+    cache file is truncated or overwritten, and the next run warns, rebuilds and gives the same bytes."""
+    from pipeline.cache import unframe
+    from pipeline.places import gazetteer_cache_path
+
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, ARTICLES + [NEW])
+    user_cache = tmp_path / "user-cache"
+    user_cache.mkdir()
+    built = gazetteer_cache_path()
+    if built.is_file():  # building it again would only cost time; it is damaged below anyway
+        (user_cache / built.name).write_bytes(built.read_bytes())
+    env = {**os.environ, "POLEMOS_ROOT": str(ROOT), "POLEMOS_CACHE": str(user_cache)}
+    env.pop("POLEMOS_GAZETTEER", None)
+
+    def start(out):
+        return subprocess.Popen([sys.executable, "-m", "pipeline", "code", str(src), "--out", str(out),
+                                 "--cache-dir", str(user_cache / "coded")],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+
+    runs = [start(tmp_path / f"first{i}.parquet") for i in range(2)]
+    for p in runs:
+        _out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+    reference = (tmp_path / "first0.parquet").read_bytes()
+    assert (tmp_path / "first1.parquet").read_bytes() == reference
+    files = _cache_files(user_cache)
+    for kind, paths in files.items():
+        assert paths, f"no {KINDS[kind]} cache file was written"
+        for p in paths:
+            unframe(p.read_bytes())  # both runs wrote, neither left a broken file
+    assert not list(user_cache.rglob("*.tmp"))
+
+    for paths in files.values():
+        for p in paths:
+            data = p.read_bytes()
+            p.write_bytes(data[: len(data) // 2] if damage == "truncate" else b"\x80\x04not a cache file" * 10)
+    out = tmp_path / "again.parquet"
+    res = subprocess.run([sys.executable, "-m", "pipeline", "code", str(src), "--out", str(out),
+                          "--cache-dir", str(user_cache / "coded")], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert res.returncode == 0, res.stderr
+    assert out.read_bytes() == reference
+    warned = [ln for ln in res.stderr.splitlines() if "damaged cache file" in ln]
+    for kind, paths in files.items():
+        for p in paths:
+            assert any(str(p) in ln for ln in warned), f"no warning for the damaged {KINDS[kind]} file"
+    for kind in ("codebooks-*.pkl", "gazetteer-*.bin", "actor-phrases-*.bin", "coded/*/*.pkl"):
+        for p in _cache_files(user_cache)[kind]:
+            unframe(p.read_bytes())  # rebuilt
+
+
+def test_temporary_files_a_killed_run_left_in_the_cache_are_removed(tmp_path, monkeypatch):
+    import time
+
+    from pipeline import paths
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, fresh = cache / ".gazetteer-x.bin.abc.tmp", cache / ".gazetteer-x.bin.def.tmp"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    monkeypatch.setenv("POLEMOS_CACHE", str(cache))
+    assert paths.user_cache_dir() == cache
+    assert not old.exists() and fresh.exists()

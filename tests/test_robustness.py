@@ -134,3 +134,139 @@ def test_killed_run_leaves_previous_output_and_rerun_is_identical(tmp_path, sig)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")] or sig == "SIGKILL"
     again = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert again.returncode == 0 and out.read_bytes() == good
+
+
+# --------------------------------------------------------------------------- conditions a user can fix (issue 16)
+
+
+def _jsonl(path, n=3):
+    path.write_text("".join(json.dumps({"id": f"a{i}", "published": "2016-05-02", "text": TEXT}) + "\n" for i in range(n)))
+    return path
+
+
+def _cli(args, capsys):
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+        raise SystemExit(0)
+    err = capsys.readouterr().err
+    return exc.value.code, err
+
+
+def _one_line(err):
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in err and ".tmp" not in err, err
+    return lines[0]
+
+
+def test_full_disk_names_the_output_and_the_space_needed(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import pyarrow.parquet as pq
+
+    def full_disk(table, where, **kw):
+        with open(where, "wb") as fh:
+            fh.write(b"x" * 150_000)  # what fitted before the disk filled
+        raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", full_disk)
+    out = tmp_path / "out" / "articles.parquet"
+    code, err = _cli(["ingest", _jsonl(tmp_path / "in.jsonl"), "--out", out], capsys)
+    line = _one_line(err)
+    assert code == 6
+    assert str(out) in line and "no space left" in line and "roughly 150.0 KB" in line and "free" in line
+    assert list((tmp_path / "out").iterdir()) == []  # the partial temporary file is gone
+
+
+@pytest.mark.parametrize("errno_name, exit_code, words", [("EACCES", 4, "permission denied"),
+                                                           ("EROFS", 5, "read-only"),
+                                                           ("ENOSPC", 6, "no space left")])
+def test_permission_read_only_and_full_disk_at_creation_each_have_a_message_and_code(tmp_path, capsys, monkeypatch,
+                                                                                    errno_name, exit_code, words):
+    import errno
+    import tempfile
+
+    def refuse(*a, **kw):
+        err = getattr(errno, errno_name)
+        raise OSError(err, os.strerror(err), kw.get("dir"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    out = tmp_path / "articles.parquet"
+    code, err = _cli(["ingest", _jsonl(tmp_path / "in.jsonl"), "--out", out], capsys)
+    line = _one_line(err)
+    assert code == exit_code and str(out) in line and words in line, line
+
+
+def test_output_path_that_is_a_folder_or_under_a_file(tmp_path, capsys):
+    src = _jsonl(tmp_path / "in.jsonl")
+    folder = tmp_path / "events.parquet"
+    folder.mkdir()
+    code, err = _cli(["ingest", src, "--out", folder], capsys)
+    assert code == 3 and "is a folder" in _one_line(err) and str(folder) in err
+    assert list(folder.iterdir()) == []
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x")
+    code, err = _cli(["ingest", src, "--out", a_file / "articles.parquet"], capsys)
+    assert code == 3 and "is a file, not a folder" in _one_line(err)
+
+
+def test_a_missing_parent_folder_is_created(tmp_path, capsys):
+    out = tmp_path / "new" / "deeper" / "articles.parquet"
+    code, err = _cli(["ingest", _jsonl(tmp_path / "in.jsonl"), "--out", out], capsys)
+    assert code == 0 and out.is_file(), err
+
+
+def test_code_refuses_an_unusable_output_before_coding(tmp_path):
+    folder = tmp_path / "events.parquet"
+    folder.mkdir()
+    res = subprocess.run([sys.executable, "-m", "pipeline", "code", str(_jsonl(tmp_path / "in.jsonl")), "--out", str(folder),
+                          "--no-cache"], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 3 and "is a folder" in _one_line(res.stderr)
+
+
+@pytest.mark.parametrize("where", ["POLEMOS_CACHE", "--cache-dir"])
+def test_a_cache_on_a_broken_path_is_its_own_error(tmp_path, where):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = {**os.environ, "POLEMOS_ROOT": str(ROOT)}
+    args = [sys.executable, "-m", "pipeline", "code", str(_jsonl(tmp_path / "in.jsonl")), "--out", str(tmp_path / "e.parquet")]
+    if where == "POLEMOS_CACHE":
+        env["POLEMOS_CACHE"] = str(blocker / "cache")
+        args.append("--no-cache")
+    else:
+        args += ["--cache-dir", str(blocker)]
+    res = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env)
+    line = _one_line(res.stderr)
+    assert res.returncode == 7 and "cache folder" in line and str(blocker) in line, res.stderr
+    assert not (tmp_path / "e.parquet").exists()
+
+
+def test_a_real_bug_is_an_internal_error_that_says_where_to_report_it(capsys, monkeypatch):
+    import pipeline.cli as cli
+
+    monkeypatch.setattr(cli, "_params", lambda: 1 / 0)
+    code, err = _cli(["ingest", "x.jsonl", "--out", "y.parquet"], capsys)
+    line = _one_line(err)
+    assert code == 1 and line.startswith("polemos: internal error: ZeroDivisionError") and "report" in line
+
+
+def test_full_disk_while_code_writes_events_leaves_no_temporary_file(tmp_path, capsys, monkeypatch):
+    """The event writer streams row groups into a temporary file; a full disk at the last one
+    still removes it, and the message names the output, not the temporary file."""
+    import errno
+
+    import pyarrow.parquet as pq
+
+    def full_disk(self, table, *a, **kw):
+        raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full_disk)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    out = outdir / "events.parquet"
+    out.write_bytes(b"previous")
+    code, err = _cli(["code", _jsonl(tmp_path / "in.jsonl"), "--out", out, "--no-cache", "--quiet"], capsys)
+    line = _one_line(err)
+    assert code == 6 and str(out) in line and "no space left" in line
+    assert out.read_bytes() == b"previous" and sorted(p.name for p in outdir.iterdir()) == ["events.parquet"]

@@ -579,6 +579,11 @@ def _reintern_any(books: Codebooks) -> None:
                 object.__setattr__(pattern, name, ANY)
 
 
+# Codebook folders validated and compiled in this process (not read back from the cache): a
+# codebook edit. The caller then builds what depends on them once, before workers start.
+COMPILED_HERE: set[str] = set()
+
+
 @lru_cache(maxsize=4)
 def _load_cached(root: str, content_hash: str) -> Codebooks:
     # Validating ~10k pattern rows takes most of a second; a run with unchanged codebooks reads
@@ -587,27 +592,23 @@ def _load_cached(root: str, content_hash: str) -> Codebooks:
     loader_hash = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
     key = hashlib.sha256(f"{Path(root).name}\0{content_hash}\0{loader_hash}".encode()).hexdigest()[:20]
     stored = user_cache_dir() / f"codebooks-{key}.pkl"
-    try:
-        with open(stored, "rb") as fh:
-            books = pickle.load(fh)
-        if isinstance(books, Codebooks):
-            _reintern_any(books)
-            return dataclasses.replace(books, root=Path(root))
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        pass  # absent, stale or damaged: validate the files again
+    from pipeline.cache import read_cache, write_cache
+
+    books = read_cache(stored, pickle.loads)
+    if isinstance(books, Codebooks):
+        _reintern_any(books)
+        return dataclasses.replace(books, root=Path(root))
     books, problems = check_codebooks(Path(root))
     if problems or books is None:
         raise CodebookError(problems)
-    from pipeline.io import atomic_path
-
-    try:
-        with atomic_path(stored) as tmp, open(tmp, "wb") as fh:
-            pickle.dump(books, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    COMPILED_HERE.add(root)
+    if write_cache(stored, pickle.dumps(books, protocol=pickle.HIGHEST_PROTOCOL)):
         # Keep the few most recent versions, not one per edit ever made.
-        for old in sorted(stored.parent.glob("codebooks-*.pkl"), key=lambda p: p.stat().st_mtime)[:-8]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass  # an unwritable cache only costs time
+        try:
+            for old in sorted(stored.parent.glob("codebooks-*.pkl"), key=lambda p: p.stat().st_mtime)[:-8]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # another run removed it first
     return books
 
 
