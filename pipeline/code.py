@@ -18,7 +18,7 @@ from pipeline import CODER_VERSION
 from pipeline.actors import Actor
 from pipeline.codebook.loader import Codebooks
 from pipeline.coder import CodedEvent, EventCoder, event_id
-from pipeline.dates import TimeExpression, find_time_expressions
+from pipeline.dates import TimeExpression, find_time_expressions, states_future
 from pipeline.ingest import Article
 from pipeline.io import atomic_path
 from pipeline.places import LOCATIVE_PREPS, Gazetteer, Place, choose_place, toponym_spans
@@ -185,7 +185,7 @@ class ArticleCoder:
         code = self.books.cameo.codes[ev.code]
         src = _local(ev.source, sent)
         tgt = _local(ev.target, sent)
-        date, precision, date_source = self._event_date(art, sent, trig)
+        date, precision, date_source, date_future = self._event_date(art, sent, trig)
         ranges = [(a.start, a.end) for a in (ev.source, ev.target) if a is not None and a.start is not None]
         found = self.event_place(sent, trig, ranges, countries, art.dateline_place)
         place = found[0] if found else None
@@ -205,6 +205,7 @@ class ArticleCoder:
             "event_date": date,
             "date_precision": precision,
             "event_date_source": date_source,
+            "date_future": date_future,
             "source_code": src.code if src else None,
             "source_country": src.country if src else None,
             "source_agent": src.agent if src else None,
@@ -245,11 +246,21 @@ class ArticleCoder:
         if exprs is None:
             exprs = sent.doc.user_data[key] = find_time_expressions(sent.text, art.published)
         chosen = _attached_expression(exprs, sent, trig) if exprs else None
+        if chosen is not None and art.published and chosen.after(art.published):
+            # Never silently in the future: a later date stands only where the text says the event
+            # is to come, and is flagged; a yearless date of a past-tense event is last year's
+            # ("In April he called ..." in a December story); else the publication date stands.
+            if states_future(chosen) or _future_clause(sent, trig, chosen):
+                return chosen.date, chosen.precision, "text", True
+            earlier = chosen.year_earlier() if _past_tense(trig) else None
+            if earlier is not None and not earlier.after(art.published):
+                return earlier.date, earlier.precision, "text", False
+            return art.published, "day", "published_capped", False
         if chosen is not None:
-            return chosen.date, chosen.precision, "text"
+            return chosen.date, chosen.precision, "text", False
         if art.published:
-            return art.published, "day", "published"
-        return None, "unknown", "none"
+            return art.published, "day", "published", False
+        return None, "unknown", "none", False
 
     def event_place(self, sent, trig, actor_ranges, countries: set[str], dateline_place: str | None):
         """(place, start, end, how) where the event at `trig` happened: a place governed by the trigger
@@ -386,7 +397,7 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
             node = node.head
             if node.i in (trig.i, head.i) or node.pos_ in ("VERB", "AUX") or node.dep_ in _OWN_CLAUSE_DEPS:
                 return node
-            if node.pos_ == "NOUN" and node.i != trig.i and any(c.i in inside and c.dep_ in ("nummod", "compound", "amod", "npadvmod")
+            if node.pos_ == "NOUN" and node.i != trig.i and any(c.i in inside and c.dep_ in ("nummod", "compound", "amod", "npadvmod", "poss")
                                                                  for c in node.children):
                 return node  # "the 2008 war": the year is the noun's
         return node
@@ -406,6 +417,52 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
 
 
 NEAR_DATE_TOKENS = 8
+
+# What makes an event's clause say it is to come: a future auxiliary on the predicate ("will
+# meet"), or a predicate of expectation or plan above it ("is expected to return", "is due to
+# travel", "plans to hold"); a deadline ("by the end of 2018", "until Feb. 4") on a predicate not
+# in the past tense.
+FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}
+FUTURE_PREDICATES = {"expect", "schedule", "due", "plan", "set", "intend", "aim", "prepare", "slate", "poise"}
+DEADLINE_PREPOSITIONS = {"by", "until", "till", "before"}
+PAST_TAGS = {"VBD", "VBN"}
+
+
+def _future_clause(sent, trig, expr: TimeExpression) -> bool:
+    """The event's own clause states the future (see FUTURE_AUXILIARIES)."""
+    node = trig
+    for _ in range(4):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in node.children):
+            return True
+        if node.lemma_.lower() in FUTURE_PREDICATES and node.i != trig.i:
+            return True
+        if node.dep_ not in ("xcomp", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "nsubj", "nsubjpass") or node.head.i == node.i:
+            break
+        if node.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass") for c in node.children):
+            break  # "will speed up ... and has pledged": the conjunct has a tense of its own
+        node = node.head
+    if node.lemma_.lower() in FUTURE_PREDICATES and node.i != trig.i:
+        return True
+    base = sent.start_char
+    before = [t for t in sent if t.idx - base < expr.start]
+    word = before[-1] if before else None
+    # "by the end of 2018": the preposition may stand before "the end of".
+    lead = sent.text[max(0, expr.start - 8):expr.start].lower().split()
+    deadline = (word is not None and word.lower_ in DEADLINE_PREPOSITIONS) or bool(lead and lead[-1] in DEADLINE_PREPOSITIONS)
+    return deadline and not _past_tense(trig)
+
+
+def _past_tense(trig) -> bool:
+    """The event's predicate is in the past tense ("called", "has been held"); for an event noun,
+    the verb it hangs from ("held a summit")."""
+    node = trig
+    while node.pos_ not in ("VERB", "AUX") and node.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "prep", "compound") \
+            and node.head.i != node.i:
+        node = node.head
+    trig = node
+    if trig.tag_ in PAST_TAGS and not any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in trig.children):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in trig.children)
 
 
 def _token_distance(sent, expr: TimeExpression, trig) -> int:
