@@ -136,6 +136,7 @@ class ArticleCoder:
         sentence_index = 0
         from pipeline.coder import ArticleContext
 
+        self._mark_article_people(docs)
         ctx = None
         for doc in docs:
             mentions = self.coder.matcher.mentions(doc)
@@ -160,6 +161,19 @@ class ArticleCoder:
             seen.add(r["event_id"])
             unique.append(r)
         return unique
+
+    def _mark_article_people(self, docs) -> None:
+        """The words of every person's name in the article, for all its paragraphs: "Lai" is no
+        place in a story about "media tycoon Jimmy Lai" (pipeline.places.people_in)."""
+        from pipeline.places import PEOPLE_KEY, people_in
+
+        found: set[str] = set()
+        for doc in docs:
+            persons = {i for i, (_s, _e, entries) in self.coder.matcher.mentions(doc).items() if entries[0].kind == "person"}
+            found |= people_in(doc, persons, self.gazetteer)
+        frozen = frozenset(found)
+        for doc in docs:
+            doc.user_data[PEOPLE_KEY] = frozen
 
     def _dateline_country(self, art: Article) -> str | None:
         if not art.dateline_place:
@@ -297,8 +311,8 @@ class ArticleCoder:
                 span = doc[start:end]
                 return Place(0, span.text, math.nan, math.nan, next(iter(countries), "") if len(countries) == 1 else "",
                              None, 0, "none"), span.start_char, span.end_char, "unresolved"
-        if spans:
-            chosen = attached or _nearest_toponym(spans, trig)
+        chosen = attached or (_clause_toponym(spans, trig) if spans else None)
+        if chosen:
             written = doc[chosen[0]:chosen[1]].text
             return (choose_place(chosen[2], countries, name=written), doc[chosen[0]].idx,
                     doc[chosen[1] - 1].idx + len(doc[chosen[1] - 1].text), "attached" if attached else "sentence")
@@ -499,14 +513,102 @@ def _attached_toponym(spans, trig):
             if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in container_words:
                 node = node.head.head  # "the town of Tulkarm": go on from "town"
                 continue
-            if node.head.i == node.i:
-                break
+            if node.head.i == node.i or node.dep_ in _EMBEDDED_CLAUSE_DEPS:
+                break  # a place in a clause of its own ("a man who had lived in Mombasa") is not the event's
             node = node.head
     if not attached:
         return None
     rank = {"city": 0, "admin2": 1, "admin1": 2, "country": 3}
     return min(attached, key=lambda sp: (rank[sp[2][0].precision] if len({p.precision for p in sp[2]}) == 1 else 0,
                                          abs(sp[0] - trig.i)))
+
+
+_EMBEDDED_CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "csubj", "parataxis")
+# An adverbial clause with one of these (or none: "..., killing 15") tells the occasion of the
+# event itself; "after", "before", "because" ... introduce another event.
+SAME_OCCASION_MARKS = {"as", "when", "while", "whilst"}
+# Nouns and directions a place is named inside of ("the city of Karbala", "north of Tuz Khurmatu").
+_CONTAINER_WORDS = {"town", "village", "city", "outskirts", "suburb", "part", "parts", "capital", "centre", "center",
+                    "streets", "neighborhood", "neighbourhood", "camp", "enclave", "countryside", "sector", "area",
+                    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "heart", "edge"}
+
+
+def _own_clause(head, keep) -> set[int]:
+    """Tokens of the clause headed by `head`, without the clauses embedded in it (relative,
+    adverbial, complement clauses) except the one holding token `keep`; coordinated predicates
+    ("shot and wounded a man in Hebron") share it."""
+    own = {t.i for t in head.subtree}
+    for child in head.subtree:
+        if child.i == head.i or child.i not in own:
+            continue
+        if child.dep_ == "advcl" and all(m.lower_ in SAME_OCCASION_MARKS for m in child.children if m.dep_ == "mark"):
+            continue  # "captured when their plane landed in Colombia", "killed ..., striking X": the same occasion
+        if child.dep_ in _EMBEDDED_CLAUSE_DEPS:
+            sub = {t.i for t in child.subtree}
+            if keep not in sub:
+                own -= sub
+    return own
+
+
+def _locative(tok) -> bool:
+    """A place named as where something is: the object of a locative preposition, directly or
+    through a name, a coordination or a container ("in the holy city of Karbala", "at
+    Bethlehem's Church", "just north of the town of Tuz Khurmatu")."""
+    from pipeline.places import PLACE_WORDS
+
+    node = tok
+    for _ in range(8):
+        if node.dep_ in ("compound", "conj", "appos", "poss", "flat") and node.head.i != node.i:
+            node = node.head
+            continue
+        if node.dep_ != "pobj" or node.head.i == node.i:
+            return False
+        prep = node.head
+        if prep.lower_ in LOCATIVE_PREPS:
+            return True
+        if prep.lower_ == "of" and prep.head.lemma_.lower() in _CONTAINER_WORDS | PLACE_WORDS:
+            node = prep.head
+            if node.lower_ in _CONTAINER_WORDS and node.pos_ == "ADV" or node.dep_ == "advmod":
+                return True  # "north of X"
+            continue
+        return False
+    return False
+
+
+def where_clause(tok) -> bool:
+    return any(c.lower_ == "where" for c in tok.children)
+
+
+def _clause_toponym(spans, trig):
+    """The nearest place that a locative ties to the event's own clause ("clashes erupted in
+    Khartoum", "a car bomb attack in the city of Karbala killed 15") or to a clause it is
+    embedded in ("In Nairobi, police said they arrested ..."); a place in another clause of the
+    sentence (a relative or adverbial clause of its own) is not the event's."""
+    doc = trig.doc
+    head = trig
+    while head.pos_ not in ("VERB", "AUX") and head.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "prep", "compound", "attr", "appos") \
+            and head.head.i != head.i:
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX"):
+        head = trig
+    own = _own_clause(head, trig.i)
+    # Up through the clauses the event is embedded in (a complement, a participle, a coordinated
+    # or same-occasion clause), not out of a relative clause or an "after ..." clause.
+    node = head
+    for _ in range(8):
+        if node.head.i == node.i or (node.dep_ == "relcl" and node.i != head.i) or (node.dep_ == "relcl" and not where_clause(node)):
+            break
+        if node.dep_ == "advcl" and not all(m.lower_ in SAME_OCCASION_MARKS for m in node.children if m.dep_ == "mark"):
+            break
+        came = node.i
+        node = node.head
+        own |= _own_clause(node, came)
+    # "in Aleppo, where 250 civilians have been killed": the place a "where" clause hangs from.
+    where = {head.head.i} if head.dep_ == "relcl" and where_clause(head) else set()
+    inside = [s for s in spans if s[1] - 1 in where or (s[1] - 1 in own and _locative(doc[s[1] - 1]))]
+    if not inside:
+        return None
+    return min(inside, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
 
 
 def _nearest_toponym(spans, trig):
