@@ -103,6 +103,9 @@ class ArticleCoder:
         """Build everything now (before worker processes are forked, so they share it)."""
         self.coder.matcher  # noqa: B018 - builds the phrase tables
         self.gazetteer  # noqa: B018
+        from pipeline.places import holiday_names, person_titles
+
+        holiday_names(), person_titles()  # the not-a-place tables, shared by forked workers
         return self
 
     # ----------------------------------------------------------------- parse
@@ -504,7 +507,7 @@ def _attached_toponym(spans, trig):
     for start, end, places in spans:
         node = trig.doc[end - 1]
         for _ in range(6):
-            if node.dep_ == "dobj" and node.head.i == trig.i:
+            if node.dep_ in ("dobj", "nsubjpass") and node.head.i == trig.i:
                 attached.append((start, end, places))
                 break
             if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS and node.head.head.i in heads:
@@ -523,7 +526,7 @@ def _attached_toponym(spans, trig):
                                          abs(sp[0] - trig.i)))
 
 
-_EMBEDDED_CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "csubj", "parataxis")
+_EMBEDDED_CLAUSE_DEPS = ("relcl", "advcl", "ccomp", "csubj", "parataxis")  # a participle ("sites belonging to X in Y") is not one
 # An adverbial clause with one of these (or none: "..., killing 15") tells the occasion of the
 # event itself; "after", "before", "because" ... introduce another event.
 SAME_OCCASION_MARKS = {"as", "when", "while", "whilst"}
@@ -561,11 +564,15 @@ def _locative(tok) -> bool:
         if node.dep_ in ("compound", "conj", "appos", "poss", "flat") and node.head.i != node.i:
             node = node.head
             continue
+        if node.dep_ == "dobj" and node.head.pos_ == "VERB":
+            return True  # the object of an action in the clause ("by storming the village of Kafr Saghir")
         if node.dep_ != "pobj" or node.head.i == node.i:
             return False
         prep = node.head
         if prep.lower_ in LOCATIVE_PREPS:
             return True
+        if prep.lower_ == "of" and prep.head.lower_ in LOCATIVE_PREPS:
+            return True  # "outside of Kawkab"
         if prep.lower_ == "of" and prep.head.lemma_.lower() in _CONTAINER_WORDS | PLACE_WORDS:
             node = prep.head
             if node.lower_ in _CONTAINER_WORDS and node.pos_ == "ADV" or node.dep_ == "advmod":
