@@ -281,8 +281,9 @@ class ArticleCoder:
 
     def event_place(self, sent, trig, actor_ranges, countries: set[str], dateline_place: str | None):
         """(place, start, end, how) where the event at `trig` happened: a place governed by the trigger
-        ("strikes on Aleppo", "talks in Geneva"), else the sentence's place, else the dateline.
-        Offsets are document characters (None for the dateline)."""
+        ("strikes on Aleppo", "talks in Geneva"; how = attached), else a place a locative ties to
+        the event's own clause (how = sentence; never one of another clause of the sentence), else
+        the dateline. Offsets are document characters (None for the dateline)."""
         mentions = self.coder.matcher.mentions(sent.doc)
         exclude = set()
         for t in sent:
@@ -506,8 +507,9 @@ def _attached_toponym(spans, trig):
     attached = []
     for start, end, places in spans:
         node = trig.doc[end - 1]
+        through_prep = False  # "arrested a mercenary from Belarus": the object's origin is not the place
         for _ in range(6):
-            if node.dep_ in ("dobj", "nsubjpass") and node.head.i == trig.i:
+            if node.dep_ in ("dobj", "nsubjpass") and node.head.i == trig.i and not through_prep:
                 attached.append((start, end, places))
                 break
             if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS and node.head.head.i in heads:
@@ -518,6 +520,7 @@ def _attached_toponym(spans, trig):
                 continue
             if node.head.i == node.i or node.dep_ in _EMBEDDED_CLAUSE_DEPS:
                 break  # a place in a clause of its own ("a man who had lived in Mombasa") is not the event's
+            through_prep = through_prep or (node.dep_ == "prep" and node.lower_ == "from")
             node = node.head
     if not attached:
         return None
@@ -569,6 +572,8 @@ def _locative(tok) -> bool:
         if node.dep_ != "pobj" or node.head.i == node.i:
             return False
         prep = node.head
+        if prep.lower_ == "from" and prep.head.pos_ in ("NOUN", "PROPN"):
+            return False  # "a mercenary from Belarus": where someone comes from
         if prep.lower_ in LOCATIVE_PREPS:
             return True
         if prep.lower_ == "of" and prep.head.lower_ in LOCATIVE_PREPS:
@@ -603,7 +608,7 @@ def _clause_toponym(spans, trig):
     # or same-occasion clause), not out of a relative clause or an "after ..." clause.
     node = head
     for _ in range(8):
-        if node.head.i == node.i or (node.dep_ == "relcl" and node.i != head.i) or (node.dep_ == "relcl" and not where_clause(node)):
+        if node.head.i == node.i or (node.dep_ == "relcl" and (node.i != head.i or not where_clause(node))):
             break
         if node.dep_ == "advcl" and not all(m.lower_ in SAME_OCCASION_MARKS for m in node.children if m.dep_ == "mark"):
             break
@@ -616,13 +621,6 @@ def _clause_toponym(spans, trig):
     if not inside:
         return None
     return min(inside, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
-
-
-def _nearest_toponym(spans, trig):
-    """The nearest place in the trigger's own clause, else the nearest in the sentence."""
-    clause = {t.i for t in trig.subtree}
-    inside = [s for s in spans if s[0] in clause]
-    return min(inside or spans, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
 
 
 # --------------------------------------------------------------------------- tables

@@ -55,6 +55,8 @@ def test_the_coder_reads_people_across_the_paragraphs_of_an_article(code_text):
     # Not a place of another clause: a relative clause, a place that is no locative.
     ("Kenyan police arrested a man who had lived in Mombasa for years.", None),
     ("Kenyan police arrested 30 protesters, weeks after a bomb exploded in Mombasa.", None),
+    # Where someone comes from is not where the event happened.
+    ("A mercenary from Belarus was arrested by Kenyan police.", None),
 ])
 def test_the_events_place_is_attached_to_its_clause(code_text, text, place):
     evs = [e for e in code_text(text) if e["verb_text"] == "arrested"]
