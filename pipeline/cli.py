@@ -217,7 +217,8 @@ def evaluate_places(
                 advance()
         result = score_event_locations(records, located)
         print(f"event locations {gold.name}: location accuracy {result['location_accuracy']:.3f} of {result['with_location']}, "
-              f"no-location kept empty {result['no_location_kept_empty']:.3f}, overall {result['overall_accuracy']:.3f}")
+              f"no-location kept empty {result['no_location_kept_empty']:.3f}, overall {result['overall_accuracy']:.3f}, "
+              f"precision {result['location_precision']:.3f} of {result['predicted']} given")
     else:
         raise PolemosError(f"{gold}: neither toponym gold (format C) nor event-location gold (format D)")
     if json_out:

@@ -18,7 +18,7 @@ from pipeline import CODER_VERSION
 from pipeline.actors import Actor, article_countries, dateline_country, publisher_home
 from pipeline.codebook.loader import Codebooks
 from pipeline.coder import CodedEvent, EventCoder, event_id
-from pipeline.dates import TimeExpression, find_time_expressions
+from pipeline.dates import TimeExpression, find_time_expressions, states_future
 from pipeline.ingest import Article
 from pipeline.io import atomic_path
 from pipeline.places import LOCATIVE_PREPS, Gazetteer, Place, choose_place, toponym_spans
@@ -103,6 +103,9 @@ class ArticleCoder:
         """Build everything now (before worker processes are forked, so they share it)."""
         self.coder.matcher  # noqa: B018 - builds the phrase tables
         self.gazetteer  # noqa: B018
+        from pipeline.places import holiday_names, person_titles
+
+        holiday_names(), person_titles()  # the not-a-place tables, shared by forked workers
         return self
 
     # ----------------------------------------------------------------- parse
@@ -134,6 +137,7 @@ class ArticleCoder:
         dateline_country = self._dateline_country(art, docs)
         events: list[tuple[int, CodedEvent]] = []
         sentence_index = 0
+        self._mark_article_people(docs)
         ctx = None
         for doc in docs:
             mentions = self.coder.matcher.mentions(doc)
@@ -160,6 +164,19 @@ class ArticleCoder:
             seen.add(r["event_id"])
             unique.append(r)
         return unique
+
+    def _mark_article_people(self, docs) -> None:
+        """The words of every person's name in the article, for all its paragraphs: "Lai" is no
+        place in a story about "media tycoon Jimmy Lai" (pipeline.places.people_in)."""
+        from pipeline.places import PEOPLE_KEY, people_in
+
+        found: set[str] = set()
+        for doc in docs:
+            persons = {i for i, (_s, _e, entries) in self.coder.matcher.mentions(doc).items() if entries[0].kind == "person"}
+            found |= people_in(doc, persons, self.gazetteer)
+        frozen = frozenset(found)
+        for doc in docs:
+            doc.user_data[PEOPLE_KEY] = frozen
 
     def _dateline_country(self, art: Article, docs=()) -> str | None:
         """The dateline's country when the dateline, read as a place in its story, is reliable
@@ -190,7 +207,7 @@ class ArticleCoder:
         code = self.books.cameo.codes[ev.code]
         src = _local(ev.source, sent)
         tgt = _local(ev.target, sent)
-        date, precision, date_source = self._event_date(art, sent, trig)
+        date, precision, date_source, date_future = self._event_date(art, sent, trig)
         ranges = [(a.start, a.end) for a in (ev.source, ev.target) if a is not None and a.start is not None]
         found = self.event_place(sent, trig, ranges, countries, art.dateline_place)
         place = found[0] if found else None
@@ -210,6 +227,7 @@ class ArticleCoder:
             "event_date": date,
             "date_precision": precision,
             "event_date_source": date_source,
+            "date_future": date_future,
             "source_code": src.code if src else None,
             "source_country": src.country if src else None,
             "source_agent": src.agent if src else None,
@@ -254,16 +272,27 @@ class ArticleCoder:
         if exprs is None:
             exprs = sent.doc.user_data[key] = find_time_expressions(sent.text, art.published)
         chosen = _attached_expression(exprs, sent, trig) if exprs else None
+        if chosen is not None and art.published and chosen.after(art.published):
+            # Never silently in the future: a later date stands only where the text says the event
+            # is to come, and is flagged; a yearless date of a past-tense event is last year's
+            # ("In April he called ..." in a December story); else the publication date stands.
+            if states_future(chosen) or _future_clause(sent, trig, chosen):
+                return chosen.date, chosen.precision, "text", True
+            earlier = chosen.year_earlier() if _past_tense(trig) else None
+            if earlier is not None and not earlier.after(art.published):
+                return earlier.date, earlier.precision, "text", False
+            return art.published, "day", "published_capped", False
         if chosen is not None:
-            return chosen.date, chosen.precision, "text"
+            return chosen.date, chosen.precision, "text", False
         if art.published:
-            return art.published, "day", "published"
-        return None, "unknown", "none"
+            return art.published, "day", "published", False
+        return None, "unknown", "none", False
 
     def event_place(self, sent, trig, actor_ranges, countries: set[str], dateline_place: str | None):
         """(place, start, end, how) where the event at `trig` happened: a place governed by the trigger
-        ("strikes on Aleppo", "talks in Geneva"), else the sentence's place, else the dateline.
-        Offsets are document characters (None for the dateline)."""
+        ("strikes on Aleppo", "talks in Geneva"; how = attached), else a place a locative ties to
+        the event's own clause (how = sentence; never one of another clause of the sentence), else
+        the dateline. Offsets are document characters (None for the dateline)."""
         mentions = self.coder.matcher.mentions(sent.doc)
         exclude = set()
         for t in sent:
@@ -295,8 +324,8 @@ class ArticleCoder:
                 span = doc[start:end]
                 return Place(0, span.text, math.nan, math.nan, next(iter(countries), "") if len(countries) == 1 else "",
                              None, 0, "none"), span.start_char, span.end_char, "unresolved"
-        if spans:
-            chosen = attached or _nearest_toponym(spans, trig)
+        chosen = attached or (_clause_toponym(spans, trig) if spans else None)
+        if chosen:
             written = doc[chosen[0]:chosen[1]].text
             return (choose_place(chosen[2], countries, name=written), doc[chosen[0]].idx,
                     doc[chosen[1] - 1].idx + len(doc[chosen[1] - 1].text), "attached" if attached else "sentence")
@@ -395,7 +424,7 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
             node = node.head
             if node.i in (trig.i, head.i) or node.pos_ in ("VERB", "AUX") or node.dep_ in _OWN_CLAUSE_DEPS:
                 return node
-            if node.pos_ == "NOUN" and node.i != trig.i and any(c.i in inside and c.dep_ in ("nummod", "compound", "amod", "npadvmod")
+            if node.pos_ == "NOUN" and node.i != trig.i and any(c.i in inside and c.dep_ in ("nummod", "compound", "amod", "npadvmod", "poss")
                                                                  for c in node.children):
                 return node  # "the 2008 war": the year is the noun's
         return node
@@ -415,6 +444,52 @@ def _attached_expression(exprs: list[TimeExpression], sent, trig) -> TimeExpress
 
 
 NEAR_DATE_TOKENS = 8
+
+# What makes an event's clause say it is to come: a future auxiliary on the predicate ("will
+# meet"), or a predicate of expectation or plan above it ("is expected to return", "is due to
+# travel", "plans to hold"); a deadline ("by the end of 2018", "until Feb. 4") on a predicate not
+# in the past tense.
+FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}
+FUTURE_PREDICATES = {"expect", "schedule", "due", "plan", "set", "intend", "aim", "prepare", "slate", "poise"}
+DEADLINE_PREPOSITIONS = {"by", "until", "till", "before"}
+PAST_TAGS = {"VBD", "VBN"}
+
+
+def _future_clause(sent, trig, expr: TimeExpression) -> bool:
+    """The event's own clause states the future (see FUTURE_AUXILIARIES)."""
+    node = trig
+    for _ in range(4):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in node.children):
+            return True
+        if node.lemma_.lower() in FUTURE_PREDICATES and node.i != trig.i:
+            return True
+        if node.dep_ not in ("xcomp", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "nsubj", "nsubjpass") or node.head.i == node.i:
+            break
+        if node.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass") for c in node.children):
+            break  # "will speed up ... and has pledged": the conjunct has a tense of its own
+        node = node.head
+    if node.lemma_.lower() in FUTURE_PREDICATES and node.i != trig.i:
+        return True
+    base = sent.start_char
+    before = [t for t in sent if t.idx - base < expr.start]
+    word = before[-1] if before else None
+    # "by the end of 2018": the preposition may stand before "the end of".
+    lead = sent.text[max(0, expr.start - 8):expr.start].lower().split()
+    deadline = (word is not None and word.lower_ in DEADLINE_PREPOSITIONS) or bool(lead and lead[-1] in DEADLINE_PREPOSITIONS)
+    return deadline and not _past_tense(trig)
+
+
+def _past_tense(trig) -> bool:
+    """The event's predicate is in the past tense ("called", "has been held"); for an event noun,
+    the verb it hangs from ("held a summit")."""
+    node = trig
+    while node.pos_ not in ("VERB", "AUX") and node.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "prep", "compound") \
+            and node.head.i != node.i:
+        node = node.head
+    trig = node
+    if trig.tag_ in PAST_TAGS and not any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in trig.children):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in trig.children)
 
 
 def _token_distance(sent, expr: TimeExpression, trig) -> int:
@@ -441,8 +516,9 @@ def _attached_toponym(spans, trig):
     attached = []
     for start, end, places in spans:
         node = trig.doc[end - 1]
+        through_prep = False  # "arrested a mercenary from Belarus": the object's origin is not the place
         for _ in range(6):
-            if node.dep_ == "dobj" and node.head.i == trig.i:
+            if node.dep_ in ("dobj", "nsubjpass") and node.head.i == trig.i and not through_prep:
                 attached.append((start, end, places))
                 break
             if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS and node.head.head.i in heads:
@@ -451,8 +527,9 @@ def _attached_toponym(spans, trig):
             if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in container_words:
                 node = node.head.head  # "the town of Tulkarm": go on from "town"
                 continue
-            if node.head.i == node.i:
-                break
+            if node.head.i == node.i or node.dep_ in _EMBEDDED_CLAUSE_DEPS:
+                break  # a place in a clause of its own ("a man who had lived in Mombasa") is not the event's
+            through_prep = through_prep or (node.dep_ == "prep" and node.lower_ == "from")
             node = node.head
     if not attached:
         return None
@@ -461,11 +538,98 @@ def _attached_toponym(spans, trig):
                                          abs(sp[0] - trig.i)))
 
 
-def _nearest_toponym(spans, trig):
-    """The nearest place in the trigger's own clause, else the nearest in the sentence."""
-    clause = {t.i for t in trig.subtree}
-    inside = [s for s in spans if s[0] in clause]
-    return min(inside or spans, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
+_EMBEDDED_CLAUSE_DEPS = ("relcl", "advcl", "ccomp", "csubj", "parataxis")  # a participle ("sites belonging to X in Y") is not one
+# An adverbial clause with one of these (or none: "..., killing 15") tells the occasion of the
+# event itself; "after", "before", "because" ... introduce another event.
+SAME_OCCASION_MARKS = {"as", "when", "while", "whilst"}
+# Nouns and directions a place is named inside of ("the city of Karbala", "north of Tuz Khurmatu").
+_CONTAINER_WORDS = {"town", "village", "city", "outskirts", "suburb", "part", "parts", "capital", "centre", "center",
+                    "streets", "neighborhood", "neighbourhood", "camp", "enclave", "countryside", "sector", "area",
+                    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "heart", "edge"}
+
+
+def _own_clause(head, keep) -> set[int]:
+    """Tokens of the clause headed by `head`, without the clauses embedded in it (relative,
+    adverbial, complement clauses) except the one holding token `keep`; coordinated predicates
+    ("shot and wounded a man in Hebron") share it."""
+    own = {t.i for t in head.subtree}
+    for child in head.subtree:
+        if child.i == head.i or child.i not in own:
+            continue
+        if child.dep_ == "advcl" and all(m.lower_ in SAME_OCCASION_MARKS for m in child.children if m.dep_ == "mark"):
+            continue  # "captured when their plane landed in Colombia", "killed ..., striking X": the same occasion
+        if child.dep_ in _EMBEDDED_CLAUSE_DEPS:
+            sub = {t.i for t in child.subtree}
+            if keep not in sub:
+                own -= sub
+    return own
+
+
+def _locative(tok) -> bool:
+    """A place named as where something is: the object of a locative preposition, directly or
+    through a name, a coordination or a container ("in the holy city of Karbala", "at
+    Bethlehem's Church", "just north of the town of Tuz Khurmatu")."""
+    from pipeline.places import PLACE_WORDS
+
+    node = tok
+    for _ in range(8):
+        if node.dep_ in ("compound", "conj", "appos", "poss", "flat") and node.head.i != node.i:
+            node = node.head
+            continue
+        if node.dep_ == "dobj" and node.head.pos_ == "VERB":
+            return True  # the object of an action in the clause ("by storming the village of Kafr Saghir")
+        if node.dep_ != "pobj" or node.head.i == node.i:
+            return False
+        prep = node.head
+        if prep.lower_ == "from" and prep.head.pos_ in ("NOUN", "PROPN"):
+            return False  # "a mercenary from Belarus": where someone comes from
+        if prep.lower_ in LOCATIVE_PREPS:
+            return True
+        if prep.lower_ == "of" and prep.head.lower_ in LOCATIVE_PREPS:
+            return True  # "outside of Kawkab"
+        if prep.lower_ == "of" and prep.head.lemma_.lower() in _CONTAINER_WORDS | PLACE_WORDS:
+            node = prep.head
+            if node.lower_ in _CONTAINER_WORDS and node.pos_ == "ADV" or node.dep_ == "advmod":
+                return True  # "north of X"
+            continue
+        return False
+    return False
+
+
+def where_clause(tok) -> bool:
+    return any(c.lower_ == "where" for c in tok.children)
+
+
+def _clause_toponym(spans, trig):
+    """The nearest place that a locative ties to the event's own clause ("clashes erupted in
+    Khartoum", "a car bomb attack in the city of Karbala killed 15") or to a clause it is
+    embedded in ("In Nairobi, police said they arrested ..."); a place in another clause of the
+    sentence (a relative or adverbial clause of its own) is not the event's."""
+    doc = trig.doc
+    head = trig
+    while head.pos_ not in ("VERB", "AUX") and head.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "prep", "compound", "attr", "appos") \
+            and head.head.i != head.i:
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX"):
+        head = trig
+    own = _own_clause(head, trig.i)
+    # Up through the clauses the event is embedded in (a complement, a participle, a coordinated
+    # or same-occasion clause), not out of a relative clause or an "after ..." clause.
+    node = head
+    for _ in range(8):
+        if node.head.i == node.i or (node.dep_ == "relcl" and (node.i != head.i or not where_clause(node))):
+            break
+        if node.dep_ == "advcl" and not all(m.lower_ in SAME_OCCASION_MARKS for m in node.children if m.dep_ == "mark"):
+            break
+        came = node.i
+        node = node.head
+        own |= _own_clause(node, came)
+    # "in Aleppo, where 250 civilians have been killed": the place a "where" clause hangs from.
+    where = {head.head.i} if head.dep_ == "relcl" and where_clause(head) else set()
+    inside = [s for s in spans if s[1] - 1 in where or (s[1] - 1 in own and _locative(doc[s[1] - 1]))]
+    if not inside:
+        return None
+    return min(inside, key=lambda s: min(abs(s[0] - trig.i), abs(s[1] - 1 - trig.i)))
 
 
 # --------------------------------------------------------------------------- tables

@@ -8,6 +8,7 @@ their precision.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ class TimeExpression:
     value: str  # ISO: 2016-05-03, 2016-05 or 2016
     precision: str  # day, month, year
     since: bool = False  # "since April 22": the start of a period
+    yearless: bool = False  # no year written ("in April", "on March 3"): the year was inferred
 
     @property
     def date(self) -> dt.date:
@@ -98,6 +100,31 @@ class TimeExpression:
         while len(parts) < 3:
             parts.append(1)
         return dt.date(*parts)
+
+    def after(self, published: dt.date) -> bool:
+        """The expression lies after `published` at its own precision ("2018" is after any day of
+        2017 but not after a day of 2018; "this month" never is)."""
+        parts = tuple(int(p) for p in self.value.split("-"))
+        return parts > (published.year, published.month, published.day)[:len(parts)]
+
+    def year_earlier(self) -> TimeExpression | None:
+        """The same month (and day) a year earlier: for a yearless date read as past."""
+        if not self.yearless:
+            return None
+        year, rest = self.value.split("-", 1)
+        value = f"{int(year) - 1:04d}-{rest}"
+        if self.precision == "day" and _safe_date(*(int(p) for p in value.split("-"))) is None:
+            return None  # 29 February
+        return dataclasses.replace(self, value=value)
+
+
+# Words of a date expression that place it after the publication date by themselves.
+_FUTURE_EXPRESSION = re.compile(r"\b(next|coming|upcoming|tomorrow|from now)\b", re.IGNORECASE)
+
+
+def states_future(expr: TimeExpression) -> bool:
+    """The expression itself says the future ("next week", "tomorrow", "two days from now")."""
+    return bool(_FUTURE_EXPRESSION.search(expr.text))
 
 
 def _month(token: str) -> int:
@@ -228,6 +255,8 @@ def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpr
                 continue
             if kind == "since_month" and m.group("mon").lower() in ("may", "march") and not text[m.start("mon")].isupper():
                 continue
+            if kind == "deictic" and m.group("word")[:1].isupper() and (text[:m.start("word")].rstrip()[-1:] or ".").isalnum():
+                continue  # "Trees for Tomorrow": a capitalised word inside a name
             ref = published
             if ref is None:
                 if kind not in ("iso", "month_year", "year") and not (kind in ("mdy", "dmy") and m.groupdict().get("y")):
@@ -238,7 +267,8 @@ def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpr
                 continue
             value, precision = resolved
             since = text[max(0, s - 6):s].lower().strip().endswith("since")
-            found.append(TimeExpression(s, e, text[s:e], value, precision, since))
+            yearless = kind == "since_month" or (kind in ("mdy", "dmy") and not m.groupdict().get("y"))
+            found.append(TimeExpression(s, e, text[s:e], value, precision, since, yearless))
             taken.append((s, e))
     found.sort(key=lambda t: t.start)
     return found

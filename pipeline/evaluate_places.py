@@ -87,9 +87,10 @@ def score_toponyms(records, predictions: dict[str, list[dict[str, Any]]]) -> dic
 
 def score_event_locations(records, located: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
     """located[id] = the predicted location span (start, end) of the event at the gold verb, or None."""
-    with_loc = correct = without = correct_none = 0
+    with_loc = correct = without = correct_none = predicted = 0
     for rec in records:
         pred = located.get(rec["id"])
+        predicted += pred is not None
         gold_spans = rec.get("locations") or ([rec["location"]] if rec.get("location") else [])
         if gold_spans:
             with_loc += 1
@@ -103,6 +104,10 @@ def score_event_locations(records, located: dict[str, dict[str, Any] | None]) ->
         "records": total,
         "with_location": with_loc,
         "location_accuracy": round(correct / with_loc, 4) if with_loc else 0.0,
+        "predicted": predicted,
+        # Of the locations given, the share that is the gold one (a place given where the gold has
+        # none counts against it).
+        "location_precision": round(correct / predicted, 4) if predicted else 0.0,
         "no_location_kept_empty": round(correct_none / without, 4) if without else 0.0,
         "overall_accuracy": round((correct + correct_none) / total, 4) if total else 0.0,
     }

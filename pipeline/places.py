@@ -386,6 +386,7 @@ def toponym_spans(sent, gazetteer: Gazetteer, exclude: set[int]) -> list[tuple[i
     i = sent.start
     end = sent.end
     doc = sent.doc
+    people = article_people(doc, gazetteer)
     while i < end:
         tok = doc[i]
         if i in exclude or not tok.text[:1].isupper():
@@ -406,6 +407,8 @@ def toponym_spans(sent, gazetteer: Gazetteer, exclude: set[int]) -> list[tuple[i
                 continue
             before = doc[i - 1] if i > sent.start else None
             after = doc[i + n] if i + n < end else None
+            if _not_a_toponym(span, places, before, after, people):
+                continue
             if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper() and span[-1].dep_ == "compound" \
                     and after.lower_ not in PLACE_WORDS and all(p.precision == "city" for p in places):
                 continue  # "Scott Walker", "Paterson Police": a town name inside a longer proper name
@@ -423,6 +426,216 @@ def toponym_spans(sent, gazetteer: Gazetteer, exclude: set[int]) -> list[tuple[i
 
 
 SPEECH_VERBS = {"say", "tell", "add", "note", "explain", "state", "write", "recall", "ask", "reply"}
+
+# ---- what the text shows is not a place: people, holidays, acronyms, names of bodies
+
+STRONG_PLACE_POPULATION = 100_000  # a town this large keeps its name against a holiday's or a common word's reading
+PEOPLE_KEY = "polemos_people"  # doc.user_data: lower-cased words of the article's person names
+
+
+def _is_strong(places: list[Place]) -> bool:
+    return any(p.precision in ("country", "admin1") or p.population >= STRONG_PLACE_POPULATION for p in places)
+
+
+def _not_a_toponym(span, places: list[Place], before, after, people: frozenset[str]) -> bool:
+    """The sentence shows the name is something else (issue 14.6)."""
+    text = span.text
+    # An acronym ("AI", "PISA", "IS") matches a town only through the airport and short codes
+    # among GeoNames' alternate names; in running text it names a country or a state, or nothing.
+    if text.isalpha() and text.isupper() and len(text) <= 5 and not any(p.precision in ("country", "admin1") for p in places):
+        return True
+    # A title before it ("President Lai", "Gov. Cuomo", "Mr. Zamora"): a person.
+    if before is not None and before.pos_ in ("PROPN", "NOUN") and is_person_title(before.text):
+        rest = next((r for r in [span.doc[span.start:min(span.start + 6, span.sent.end)]]), None)
+        later = []
+        for t in rest:
+            if t.pos_ != "PROPN" or not t.text[:1].isupper():
+                break
+            later.append(t)
+        if not any(is_person_title(t.text) for t in later[len(span):]):
+            return True  # else the place of a later title ("Chief Kanawha Circuit Judge")
+    # A word of a person's name elsewhere in the article ("Jimmy Lai ... Lai's trial").
+    if len(span) == 1 and span.text.lower() in people and not any(p.precision in ("country", "admin1") for p in places):
+        return True
+    # A holiday ("Christmas", "Ramadan", "Independence Day", "Columbus Day").
+    names = holiday_names()
+    nxt = [t.lower_ for t in span.doc[span.end:min(span.end + 3, span.sent.end)]]
+    for k in range(len(nxt), 0, -1):
+        if " ".join([text.lower(), *nxt[:k]]) in names:
+            return True
+    if text.lower() in names and not _is_strong(places):
+        return True
+    # The head of the name of a body ("Alliance of Sahel States", "Chamber of Deputies"): a town
+    # name is not followed by "of" and another name.
+    if len(span) == 1 and after is not None and after.lower_ == "of" and after.i + 1 < span.sent.end \
+            and span.doc[after.i + 1].text[:1].isupper() and not any(p.precision in ("country", "admin1") for p in places):
+        return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def person_titles() -> frozenset[str]:
+    """Words written before a person's name: nameparser's titles (Mr, Sen, Gen, President, Sheikh,
+    ...) and the last word of each title phrase of the actor codebook ("national security adviser")."""
+    import csv
+
+    from nameparser.config import CONSTANTS
+
+    from pipeline.paths import codebooks_dir
+
+    words = {t.lower().rstrip(".") for t in CONSTANTS.titles if t.isalpha()}
+    path = codebooks_dir() / "actors" / "agents.csv"
+    if path.is_file():
+        with open(path, encoding="utf-8") as fh:
+            words.update(r["phrase"].split()[-1].lower() for r in csv.DictReader(fh) if r.get("kind") == "title" and r.get("phrase"))
+    # Words that also begin place names ("St. Louis", "Grand Rapids", "United States"), place words,
+    # country names and adjectives, and function words are no titles.
+    countries = codebooks_dir() / "actors" / "countries.csv"
+    if countries.is_file():
+        with open(countries, encoding="utf-8") as fh:
+            words -= {r["phrase"].lower() for r in csv.DictReader(fh)}
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(words - PLACE_PREFIXES - PLACE_WORDS - STOP_WORDS - not_titles())
+
+
+@lru_cache(maxsize=1)
+def not_titles() -> frozenset[str]:
+    """Words of nameparser's title list that begin place names or names of bodies ("Grand Rapids")."""
+    import csv
+
+    from pipeline.paths import codebooks_dir
+
+    path = codebooks_dir() / "places" / "not_person_titles.csv"
+    if not path.is_file():
+        return frozenset()
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(r["word"].lower() for r in csv.DictReader(fh))
+
+
+
+
+def is_person_title(word: str) -> bool:
+    return word.lower().rstrip(".") in person_titles()
+
+
+def _name_runs(doc):
+    """Maximal runs of capitalised proper nouns (at most 6 words) in a document."""
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j - i < 6 and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and doc[j].sent.start == doc[i].sent.start:
+            j += 1
+        if j > i:
+            yield doc[i:j]
+            i = j
+        else:
+            i += 1
+
+
+def people_in(doc, person_tokens: set[int] = frozenset(), gazetteer: Gazetteer | None = None) -> set[str]:
+    """Lower-cased words of the names the parse shows are people: the name after a title
+    ("President Xi Jinping", "adviser John Bolton", "Fargo Mayor Dennis Walaker"), a name of two or
+    more words that is the subject of a speech verb ("Mark Simon said") or in apposition to a title
+    ("Michael Martin, a lawyer"), and the actor codebook's people (`person_tokens`). A run of names
+    that starts with a place ("Decatur Democrat said") leaves the place out."""
+    out: set[str] = set()
+    for run in _name_runs(doc):
+        titled = [k for k, t in enumerate(run) if is_person_title(t.text)]
+        before = doc[run.start - 1] if run.start > 0 else None
+        if titled:
+            name = list(run[titled[-1] + 1:])
+        elif before is not None and before.pos_ in ("NOUN", "PROPN") and is_person_title(before.text):
+            name = list(run)
+        elif before is not None and len(run) >= 2 and before.pos_ == "NOUN" and before.text.islower() \
+                and before.dep_ == "compound" and run.start <= before.head.i < run.end and before.lower_ not in PLACE_WORDS:
+            name = list(run)  # a description before a full name: "media tycoon Jimmy Lai", "journalist Jose Ruben Zamora"
+        else:
+            name = []
+            last = run[-1]
+            if len(run) >= 2 and ((last.dep_ == "nsubj" and last.head.lemma_ in SPEECH_VERBS) or
+                                  (last.dep_ == "appos" and is_person_title(last.head.text)) or
+                                  any(c.dep_ == "appos" and is_person_title(c.text) for c in last.children)):
+                name = list(run)
+                if gazetteer is not None and gazetteer.lookup(run[0].text):
+                    name = name[1:]
+        if len(name) > 4:
+            continue  # no person's name: a body's ("Alliance of Sahel States Council")
+        out.update(t.lower_ for t in name if t.lower_ not in PLACE_WORDS)
+    for i in person_tokens:
+        if doc[i].pos_ == "PROPN":
+            out.add(doc[i].lower_)
+    return out
+
+
+def article_people(doc, gazetteer: Gazetteer | None = None) -> frozenset[str]:
+    """The person words of the article `doc` belongs to (set by the coder for all its paragraphs),
+    else of `doc` alone."""
+    found = doc.user_data.get(PEOPLE_KEY)
+    if found is None:
+        found = doc.user_data[PEOPLE_KEY] = frozenset(people_in(doc, gazetteer=gazetteer))
+    return found
+
+
+def holiday_cache_path() -> Path:
+    from importlib.metadata import version
+
+    from pipeline.paths import user_cache_dir
+
+    return user_cache_dir() / f"holidays-{version('holidays')}.txt"
+
+
+HOLIDAY_SUFFIXES = ("day", "eve", "sunday", "monday", "holiday", "holidays")
+
+
+@lru_cache(maxsize=1)
+def holiday_names() -> frozenset[str]:
+    """Lower-cased names of public holidays in English (the `holidays` package, every country that
+    has English names), with the short forms news uses ("Christmas" for "Christmas Day")."""
+    path = holiday_cache_path()
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if text.endswith("\n# end\n"):
+            return frozenset(text.splitlines()[:-1])
+    names = _holiday_names_from_library()
+    from pipeline.io import write_text
+
+    write_text(path, "".join(n + "\n" for n in sorted(names)) + "# end\n")
+    return frozenset(names)
+
+
+def _holiday_names_from_library() -> set[str]:
+    import holidays
+
+    names: set[str] = set()
+    localized = holidays.list_localized_countries()
+    for code in holidays.list_supported_countries():
+        english = [lang for lang in localized.get(code, []) if lang.startswith("en")]
+        if not english:
+            continue
+        try:
+            table = holidays.country_holidays(code, years=range(2015, 2026), language=english[0])
+        except (NotImplementedError, KeyError, ValueError):
+            continue
+        for value in table.values():
+            for name in value.split(";"):
+                name = re.sub(r"\s*\([^)]*\)", "", name).strip().lower().replace("’", "'")
+                if not name or len(name) > 40:
+                    continue
+                names.add(name)
+                # Short forms news uses: "Ramadan" for "Start of Ramadan", "Christmas Eve" for
+                # "Christmas Eve Day"; not single words left by dropping "Day" ("Mountain Day",
+                # "Africa Day" do not make "Mountain" or "Africa" a holiday).
+                bare = re.sub(r"^(?:start|beginning|end|first day|last day) of (?:the )?", "", name)
+                if bare != name and len(bare.split()) <= 3:
+                    names.add(bare)
+                words = bare.split()
+                while len(words) > 2 and words[-1] in HOLIDAY_SUFFIXES:
+                    words = words[:-1]
+                short = " ".join(words).removesuffix("'s")
+                if short and len(words) <= 3:
+                    names.add(short)
+    return names
 PLACE_PREFIXES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "new", "greater", "upper", "lower"}
 PLACE_WORDS = {"province", "governorate", "district", "county", "state", "region", "city", "valley", "river",
                "island", "islands", "mountains", "border", "area", "prefecture", "oblast", "municipality"}
