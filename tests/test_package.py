@@ -123,13 +123,15 @@ def _kind(t: pa.DataType) -> str:
         return "integer"
     if pa.types.is_floating(t):
         return "number"
+    if pa.types.is_boolean(t):
+        return "boolean"
     return str(t)
 
 
 POLARS_KINDS = {"String": "string", "Date": "date", "Float64": "number", "Int8": "integer", "Int32": "integer",
-                "Int64": "integer"}
+                "Int64": "integer", "Boolean": "boolean"}
 DUCKDB_KINDS = {"VARCHAR": "string", "DATE": "date", "DOUBLE": "number", "TINYINT": "integer", "INTEGER": "integer",
-                "BIGINT": "integer"}
+                "BIGINT": "integer", "BOOLEAN": "boolean"}
 
 
 def test_events_load_with_the_same_rows_and_types_in_every_reader(release):
@@ -162,6 +164,8 @@ def test_events_load_with_the_same_rows_and_types_in_every_reader(release):
             assert all(isinstance(v, dt.date) for v in col.dropna()), name
         elif kind == "integer":  # a nullable integer column with nulls comes back as float64
             assert pd.api.types.is_integer_dtype(col) or (pd.api.types.is_float_dtype(col) and col.isna().any()), name
+        elif kind == "boolean":
+            assert pd.api.types.is_bool_dtype(col), name
         else:
             assert pd.api.types.is_float_dtype(col), name
     assert pdf["cameo_code"].str.len().min() >= 3  # leading zeros kept

@@ -43,7 +43,7 @@ def event_table(specs) -> pa.Table:
             "event_id": event_id(art, sent, verb, src, code, tgt), "article_id": art, "sentence_index": sent,
             "sentence_text": f"Sentence {sent} of {art}.", "published": d, "event_date": d,
             "date_precision": "day" if d else "unknown", "event_date_source": "published" if d else "none",
-            "source_code": src, "source_country": src[:3], "target_code": tgt, "target_country": tgt[:3],
+            "date_future": False, "source_code": src, "source_country": src[:3], "target_code": tgt, "target_country": tgt[:3],
             "verb_text": "verb", "verb_start": verb, "verb_end": verb + 4, "cameo_code": code,
             "cameo_root": ROOT_OF(code), "quad_class": QUAD[ROOT_OF(code)], "goldstein": -1.0,
             "pattern_id": f"p{code}", "location_precision": "none", "codebook_version": "test",
