@@ -157,6 +157,15 @@ def _f1(m: dict[str, Any]) -> str:
     return "–" if m.get("gold") == 0 and m.get("predicted") == 0 else f"{m['f1']:.2f}"
 
 
+def _date_checks(events: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """Events dated after publication because the text says they are to come (date_future), and
+    events whose later date was not used (event_date_source published_capped)."""
+    future = int(events["date_future"].fillna(False).astype(bool).sum()) if "date_future" in events else 0
+    capped = int((events["event_date_source"] == "published_capped").sum()) if "event_date_source" in events else 0
+    return [("date_future", "dated in the future, as the text states", future),
+            ("published_capped", "later date not stated as future: publication date kept", capped)]
+
+
 def render(name: str, version: str, events: pd.DataFrame, accuracy: list[dict[str, Any]],
            dictionary_rows: list[tuple[str, str, str]], sources: list[dict[str, str]]) -> str:
     """The page. `accuracy`: one dict per gold set (package.accuracy_sets): name, label, records
@@ -179,6 +188,7 @@ def render(name: str, version: str, events: pd.DataFrame, accuracy: list[dict[st
         '<div class="kpi">',
         f"<div><b>{len(events)}</b>events</div>",
         f"<div><b>{events['article_id'].nunique() if len(events) else 0}</b>articles with events</div>",
+        *(f'<div data-count="{key}"><b>{count}</b>{esc(label)}</div>' for key, label, count in _date_checks(events)),
     ]
     parts.append("</div>")
     if accuracy:

@@ -96,3 +96,23 @@ def test_month_plot_places_bars_by_date(monkeypatch):
         heights[mdates.num2date(p.get_x()).strftime("%Y-%m")] += p.get_height()
     assert heights == {"2016-01": 1, "2016-02": 0, "2016-03": 0, "2016-04": 0, "2016-05": 0, "2016-06": 1}
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+
+
+def test_report_counts_future_and_capped_dates():
+    import datetime as dt
+    import re
+
+    import pandas as pd
+
+    from pipeline.report import render
+
+    day = dt.date(2016, 5, 2)
+    events = pd.DataFrame({
+        "event_id": ["a", "b", "c"], "article_id": ["x", "x", "y"], "event_date": [day, dt.date(2016, 6, 1), day],
+        "published": [day] * 3, "date_future": [False, True, False],
+        "event_date_source": ["text", "text", "published_capped"], "cameo_root": ["01", "04", "19"],
+        "quad_class": [1, 1, 4], "source_country": ["USA", "USA", None], "target_country": ["RUS", None, None],
+        "latitude": [None] * 3, "longitude": [None] * 3, "goldstein": [0.0, 1.0, -10.0]})
+    html = render("t", "0.0.1", events, [], [], [])
+    counts = dict(re.findall(r'data-count="(\w+)"><b>(\d+)</b>', html))
+    assert counts == {"date_future": "1", "published_capped": "1"}
