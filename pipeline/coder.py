@@ -1277,6 +1277,10 @@ class EventCoder:
         # nominal events that happened; `alone`: codes that need no target either).
         sources = [s for s in sources if _participant(s, self.grammar.private_agents)]
         targets = [t for t in targets if _participant(t)]
+        if not any(_coded(a) for a in sources + targets) and not self.grammar.stands_without_agent(code):
+            # Only names nobody knows ("Tina Vehof consoles ...", "Brandyberry visited Gregg"):
+            # private life, unless the act is one that is news whoever does it (&AGENTLESS codes).
+            return []
         if not sources:
             if unknown_source and targets:
                 return [CodedEvent(tok.sent, tok, code, pid, None, t) for t in targets]
@@ -1619,6 +1623,11 @@ def _participant(actor: Actor | None, private: frozenset[str] = frozenset()) -> 
     if not actor.code and not actor.country and actor.agent in private and not actor.is_person:
         return False
     return bool(actor.code or actor.agent or actor.country or actor.is_person or actor.named)
+
+
+def _coded(actor: Actor | None) -> bool:
+    """An actor with at least part of a code (a country or a sector), not only its words."""
+    return actor is not None and bool(actor.code or actor.country or actor.agent)
 
 
 def _identity(actor: Actor):

@@ -1007,3 +1007,11 @@ def test_an_unknown_name_is_a_source_with_its_words_and_no_code(code_text):
     ev = [e for e in events if e["cameo_root"] == "11"]
     assert ev and ev[0]["source_code"] is None and ev[0]["source_code_origin"] == "none"
     assert "Halvorsen" in ev[0]["source_text"] and ev[0]["target_code"] == "KENGOV"
+
+
+def test_private_names_alone_make_no_event_unless_the_act_is_force(code_text):
+    # nobody with a code on either side: private life ...
+    assert code_text("Ingrid Halvorsen visited Lars Berg on Sunday.", article_id="priv1") == []
+    # ... but an act that is news whoever does it is still coded
+    shot = code_text("Ingrid Halvorsen shot Lars Berg outside a bar on Sunday.", article_id="priv2")
+    assert [e["cameo_root"] for e in shot] and shot[0]["cameo_root"] in ("18", "19")
