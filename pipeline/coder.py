@@ -24,6 +24,7 @@ SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", 
 NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
 DENIAL_HEADS = {"deny"}
+FIRST_PERSON = {"i", "me", "my"}
 
 
 @dataclass
@@ -74,6 +75,8 @@ class Grammar:
     private_agents: frozenset[str] = frozenset()
     undergo: frozenset[str] = frozenset()
     armed_agents: frozenset[str] = frozenset()
+    expect_head: frozenset[str] = frozenset()
+    wish_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -88,7 +91,8 @@ class Grammar:
                    get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
                    get("&POLITICAL_TOPIC"), get("&DEATH"),
                    frozenset(a.upper() for a in get("&PRIVATE_AGENTS")), get("&UNDERGO"),
-                   frozenset(a.upper() for a in get("&ARMED_AGENTS")))
+                   frozenset(a.upper() for a in get("&ARMED_AGENTS")), expect_head=get("&EXPECT_HEAD"),
+                   wish_verbs=get("&WISH_VERBS"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -544,6 +548,11 @@ class EventCoder:
     def _actors(self, tok, ctx: ArticleContext, speaker: Actor | None = None, as_source: bool = False) -> list[Actor]:
         out = []
         for t in _expand(tok):
+            if t.lower_ in FIRST_PERSON and speaker is not None:
+                # '"I urge ...," she said': the first person of a quote is its speaker.
+                out.append(dataclasses.replace(speaker, text=t.text, start=t.idx, end=t.idx + len(t.text),
+                                               origin="reference"))
+                continue
             if t.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
                 antecedent = speaker if speaker is not None else ctx.resolve(t)
                 if antecedent is not None:
@@ -844,6 +853,7 @@ class EventCoder:
             e.trigger.dep_ == "acl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in statement_objects)]
         if main:
             events = main
+        events = self._hoped_content(events, ctx)
         events = self._subordinate_statements(events)
         about = [self._statement_about(e, ctx) for e in events]
         for ev, kept in zip(events, about):
@@ -935,9 +945,17 @@ class EventCoder:
         """A verb under "may", "might", "could" that is no threat or promise (those are coded
         through their families, `_future_family`)."""
         g = self.grammar
-        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children):
+        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children) and not self._expected(tok):
             return False
         return self._future_family(tok, code) is None
+
+    def _expected(self, tok) -> bool:
+        """"X is expected / due / scheduled to <verb>": the complement of a passive or adjectival
+        head of expectation (&EXPECT_HEAD), not "X expects Y to ..."."""
+        head = tok.head
+        if tok.dep_ != "xcomp" or head.lemma_.lower() not in self.grammar.expect_head:
+            return False
+        return head.pos_ == "ADJ" or is_passive(head) or any(c.dep_ == "auxpass" for c in head.children)
 
     def _has_future_aux(self, tok) -> bool:
         g = self.grammar
@@ -963,6 +981,10 @@ class EventCoder:
         if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.ready_adj:
             future = True
         root = int(code[:2])
+        if not future and self._expected(tok):
+            # "are expected to discuss", "is due to visit": a scheduled meeting or cooperation is an
+            # intent; an expected attack is a forecast, no one's threat (see _speculative).
+            return "intent" if 4 <= root <= 9 else None
         marks = {m.lower_ for c in tok.children if c.dep_ == "advcl" for m in c.children if m.dep_ == "mark"}
         possible = any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children)
         # "will withdraw its troops unless X ...", "may halt mediation if Y ...": a conditional
@@ -1184,6 +1206,14 @@ class EventCoder:
             # "appealed to the government on Friday to reconsider": the parser often attaches the
             # infinitive as an adverbial clause once other words intervene.
             xcomp = next((c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)), None)
+        for_clause = None
+        if xcomp is None:
+            # "called for the Taliban to lift the ban": a for-infinitive whose subject is asked to act.
+            for_clause = next((c for c in tok.children if c.dep_ in ("advcl", "ccomp") and c.pos_ == "VERB"
+                               and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children)
+                               and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                               and any(g.dep_ == "nsubj" for g in c.children)), None)
+            xcomp = for_clause
         if xcomp is None:
             # "demanded that Israel withdraw", "urged that talks resume"
             # "called on X to resign" parsed as a clause with X its subject
@@ -1208,6 +1238,9 @@ class EventCoder:
                 # "wants Germany to pay": only with someone to do it ("wants to pay" is no appeal)
                 if dobj is not None:
                     family, addressee = fam, dobj
+            elif prep and for_clause is not None:
+                if prep == "for":
+                    family, addressee = fam, subject_of(for_clause)
             elif prep:
                 for word, pobj, direct in preps:
                     if word == prep and direct:
@@ -1223,7 +1256,7 @@ class EventCoder:
             return None
         if addressee is None:
             addressee = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "iobj", "dative")), None)
-        if addressee is None and xcomp.dep_ == "ccomp":
+        if addressee is None and (xcomp.dep_ == "ccomp" or for_clause is not None):
             addressee = subject_of(xcomp)
         claimed = {xcomp.i}
         # "ask banks to help finance", "urged them to begin withdrawing": look through light verbs.
@@ -1511,6 +1544,28 @@ class EventCoder:
             # "said the situation on the border remained calm": about a political matter
             return dataclasses.replace(ev, target=None)
         return None
+
+    def _hoped_content(self, events: list[CodedEvent], ctx) -> list[CodedEvent]:
+        """"Kenya hopes Uganda will release the prisoners": what is hoped or feared (&WISH_VERBS) is
+        no event of its own; the hope is a comment on whoever its content names as acting."""
+        wishes = [e for e in events if e.code[:2] == "01" and e.trigger.lemma_.lower() in self.grammar.wish_verbs]
+        if not wishes:
+            return events
+        out = list(events)
+        for w in wishes:
+            content = [c for c in w.trigger.children if c.dep_ == "ccomp"]
+            scope = {t.i for c in content for t in c.subtree}
+            inside = [e for e in out if e.trigger.i in scope and e is not w]
+            if not inside:
+                continue
+            drop = {id(e) for e in inside}
+            out = [e for e in out if id(e) not in drop]
+            if w.target is None:
+                actor = next((e.source for e in inside if e.source is not None and e.source.code
+                              and (w.source is None or e.source.code != w.source.code)), None)
+                if actor is not None:
+                    out = [dataclasses.replace(e, target=actor) if e is w else e for e in out]
+        return out
 
     @staticmethod
     def _subordinate_statements(events: list[CodedEvent]) -> list[CodedEvent]:
