@@ -77,6 +77,9 @@ class Grammar:
     armed_agents: frozenset[str] = frozenset()
     expect_head: frozenset[str] = frozenset()
     wish_verbs: frozenset[str] = frozenset()
+    naming_verbs: frozenset[str] = frozenset()
+    praise_words: frozenset[str] = frozenset()
+    condemn_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -92,7 +95,9 @@ class Grammar:
                    get("&POLITICAL_TOPIC"), get("&DEATH"),
                    frozenset(a.upper() for a in get("&PRIVATE_AGENTS")), get("&UNDERGO"),
                    frozenset(a.upper() for a in get("&ARMED_AGENTS")), expect_head=get("&EXPECT_HEAD"),
-                   wish_verbs=get("&WISH_VERBS"))
+                   wish_verbs=get("&WISH_VERBS"),
+                   naming_verbs=get("&NAMING_VERBS"), praise_words=get("&PRAISE_WORDS"),
+                   condemn_words=get("&CONDEMN_WORDS"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -768,6 +773,13 @@ class EventCoder:
                 embedded_done.add(tok.i)  # the modal verb itself is coded through its family
                 consumed.update(ev[2])
         for pos, tok in triggers:
+            if pos == "verb" and tok.i not in embedded_done:
+                ev = self._evaluation(tok, ctx)
+                if ev is not None:
+                    events.extend(ev[0])
+                    embedded_done.add(tok.i)
+                    consumed.update(ev[1])
+        for pos, tok in triggers:
             if pos != "verb" or tok.i in embedded_done:
                 continue
             if self._participation(tok) is not None:
@@ -1303,6 +1315,44 @@ class EventCoder:
         consumed = {o.i for o in _objects(xcomp)} | used
         return events, claimed, consumed
 
+    def _evaluation(self, tok, ctx):
+        """"X called the killing a significant achievement", "described the attack as a war crime":
+        a verb of naming (&NAMING_VERBS) with an object and what it is called. The named act is
+        not the speaker's; the naming is praise (051, &PRAISE_WORDS), criticism (111,
+        &CONDEMN_WORDS) or a comment (010) on whoever the object names. Returns (events, the
+        object's words) or None."""
+        g = self.grammar
+        if tok.lemma_.lower() not in g.naming_verbs or is_negated(tok) or is_passive(tok):
+            return None
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+        if obj is None:
+            return None
+        label = next((c for c in tok.children if c.dep_ in ("oprd", "xcomp") and c.pos_ in ("NOUN", "ADJ")), None)
+        if label is None:
+            label = next((p for w, p, _d in _preps(tok) if w == "as"), None)
+        if label is None:
+            return None
+        words = {t.lemma_.lower() for t in label.subtree} | {t.lower_ for t in label.subtree}
+        code = "051" if words & g.praise_words else "111" if words & g.condemn_words else "010"
+        subj = subject_of(tok)
+        sources = self._actors(subj, ctx, self._speaker(tok, ctx), as_source=True) if subj is not None else []
+        # whom the naming is about: the object itself when it is an actor ("called Uganda a rogue
+        # state"), else the author of the act it names ("the Ugandan attack", "Uganda's decision")
+        targets = [a for a in self._actors(obj, ctx) if a.code]
+        if not targets:
+            targets = [a for c in obj.children if c.dep_ in ("poss", "amod", "compound") and c.i in ctx.mentions
+                       for a in [ctx.resolve(c)] if a is not None and a.code]
+        if not targets:
+            for w, pobj, _d in _preps(obj):
+                if w == "by" or (w == "of" and not self.index.candidates("noun", obj.lemma_.lower())):
+                    targets = [a for a in self._actors(pobj, ctx) if a.code]
+                    if targets:
+                        break
+        if not targets:
+            code = "010"  # praise or blame of no one is a comment on the matter (kept if it is about something)
+        used = {t.i for t in obj.subtree} | {t.i for t in label.subtree}
+        return self._pairs(tok, code, f"evaluate.{code}.{tok.lemma_.lower()}", sources, targets), used
+
     def _pairs(self, tok, code, pid, sources, targets, reciprocal: bool = False,
                unknown_source: bool = False, alone: bool = False) -> list[CodedEvent]:
         # Open world: every actor the text names takes part, coded or not; an event without one
@@ -1536,6 +1586,8 @@ class EventCoder:
                 words.update(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN"))
         seen = set()
         for h in heads:
+            if h.dep_ == "pobj" and h.head.lower_ in LOCATIVE_PREPS:
+                continue  # "said rescuers were searching in Nsanje": where it happens is no topic
             for a in self._actors(h, ctx):
                 if topic(a) and (a.start, a.end) not in seen:
                     return dataclasses.replace(ev, target=a, pattern_id=f"{ev.pattern_id}>about")
@@ -1656,6 +1708,7 @@ def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
 
 
 ABOUT_PREPS = {"about", "on", "of", "regarding", "concerning", "over", "to", "with"}
+LOCATIVE_PREPS = {"in", "at", "inside", "across", "throughout", "near", "around", "within"}
 CONTENT_ROLES = {"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr", "appos", "conj", "dative"}
 
 

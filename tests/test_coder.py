@@ -1007,3 +1007,59 @@ def test_an_unknown_name_is_a_source_with_its_words_and_no_code(code_text):
     ev = [e for e in events if e["cameo_root"] == "11"]
     assert ev and ev[0]["source_code"] is None and ev[0]["source_code_origin"] == "none"
     assert "Halvorsen" in ev[0]["source_text"] and ev[0]["target_code"] == "KENGOV"
+
+
+# ---------------------------------------------------------------- verbal events in real-news wording
+# (sentences written for these tests)
+
+def test_first_person_of_a_quote_is_its_speaker(code_text):
+    evs = code_text('Kenyan Foreign Minister Raychelle Omamo arrived in Kampala on Monday. '
+                    '"I urge the Ugandan government to release the prisoners," she said.')
+    hits = [e for e in evs if e["cameo_root"] == "02"]
+    assert hits and hits[0]["source_code"] == "KENGOV" and hits[0]["target_code"] == "UGAGOV"
+    assert hits[0]["cameo_code"] == "0253"  # the appeal's content: release of detainees
+
+
+def test_first_person_concern_in_a_quote(code_text):
+    evs = code_text('"I am deeply concerned about the violence," Kenyan Foreign Minister Raychelle Omamo told VOA.')
+    assert [(e["cameo_code"], e["source_code"]) for e in evs] == [("012", "KENGOV")]
+
+
+def test_first_person_without_a_speaker_is_no_actor(code_text):
+    assert find(code_text("I urge the Ugandan government to release the prisoners."), "02") == []
+
+
+def test_call_for_x_to_act_is_an_appeal_to_x(code_text):
+    evs = code_text("The Kenyan president called for Uganda to withdraw its troops from the border.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("0256", "KENGOV", "UGA")]
+
+
+def test_expected_meeting_is_an_intent_expected_attack_no_event(code_text):
+    evs = code_text("Kenyan President Uhuru Kenyatta is due to visit Uganda next week.")
+    assert [(e["cameo_code"], e["target_code"]) for e in evs] == [("036", "UGA")]
+    evs = code_text("Kenyan and Ugandan officials are expected to discuss the border dispute next week.")
+    assert {e["cameo_code"] for e in evs} == {"036"}
+    assert code_text("The Kenyan army is expected to attack the rebels in Somalia.") == []
+
+
+def test_what_is_hoped_is_no_event_of_its_own(code_text):
+    evs = code_text("Kenya hopes Uganda will release the prisoners.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("013", "KEN", "UGA")]
+    evs = code_text("Kenyan officials fear Uganda will attack the border town.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("012", "KENGOV", "UGA")]
+
+
+def test_naming_an_act_is_criticism_of_its_author_not_the_act(code_text):
+    evs = code_text("The Kenyan foreign minister described the Ugandan attack on the border as a war crime.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("111", "KENGOV", "UGA")]
+
+
+def test_calling_a_killing_an_achievement_is_no_killing_by_the_speaker(code_text):
+    evs = code_text("Kenyan President Uhuru Kenyatta called the killing of the rebel leader a significant achievement.")
+    assert evs and not any(e["cameo_root"] == "18" for e in evs)
+    assert {e["cameo_root"] for e in evs} == {"01"}
+
+
+def test_place_of_reported_facts_is_no_topic(code_text):
+    # where something happens is not whom a statement is about
+    assert code_text("The Malawian official said rescuers were still looking for three people in Nsanje.") == []
