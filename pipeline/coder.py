@@ -1586,8 +1586,6 @@ class EventCoder:
                 words.update(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN"))
         seen = set()
         for h in heads:
-            if h.dep_ == "pobj" and h.head.lower_ in LOCATIVE_PREPS:
-                continue  # "said rescuers were searching in Nsanje": where it happens is no topic
             for a in self._actors(h, ctx):
                 if topic(a) and (a.start, a.end) not in seen:
                     return dataclasses.replace(ev, target=a, pattern_id=f"{ev.pattern_id}>about")
@@ -1708,7 +1706,6 @@ def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
 
 
 ABOUT_PREPS = {"about", "on", "of", "regarding", "concerning", "over", "to", "with"}
-LOCATIVE_PREPS = {"in", "at", "inside", "across", "throughout", "near", "around", "within"}
 CONTENT_ROLES = {"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr", "appos", "conj", "dative"}
 
 

@@ -1059,7 +1059,3 @@ def test_calling_a_killing_an_achievement_is_no_killing_by_the_speaker(code_text
     assert evs and not any(e["cameo_root"] == "18" for e in evs)
     assert {e["cameo_root"] for e in evs} == {"01"}
 
-
-def test_place_of_reported_facts_is_no_topic(code_text):
-    # where something happens is not whom a statement is about
-    assert code_text("The Malawian official said rescuers were still looking for three people in Nsanje.") == []
