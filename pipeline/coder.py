@@ -80,6 +80,7 @@ class Grammar:
     naming_verbs: frozenset[str] = frozenset()
     praise_words: frozenset[str] = frozenset()
     condemn_words: frozenset[str] = frozenset()
+    commentator_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -97,7 +98,7 @@ class Grammar:
                    frozenset(a.upper() for a in get("&ARMED_AGENTS")), expect_head=get("&EXPECT_HEAD"),
                    wish_verbs=get("&WISH_VERBS"),
                    naming_verbs=get("&NAMING_VERBS"), praise_words=get("&PRAISE_WORDS"),
-                   condemn_words=get("&CONDEMN_WORDS"))
+                   condemn_words=get("&CONDEMN_WORDS"), commentator_nouns=get("&COMMENTATOR_NOUNS"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -1558,13 +1559,21 @@ class EventCoder:
         something: it has a target (not the press it was made to), else it takes the first other
         political actor its content names ("X said Iran was arming the rebels": X -> Iran), else
         its content names a political matter. "Officials said 425 tickets were sold" is no event."""
-        if ev.code not in ("010", "011"):
+        if ev.code[:2] != "01" or ev.code[:3] not in COMMENT_CODES:
             return ev
         src = ev.source
         if src is None or not (src.code or src.country or src.agent) or src.agent in self.grammar.commentator_agents:
             # A bare unknown name or an academic commenting is the press's source, not an actor
-            # making a statement.
+            # making a statement (nor one warning, hoping or worrying).
             return None
+        subj = subject_of(ev.trigger)
+        said_by = {t.lower_ for t in subj.subtree} if subj is not None else set()
+        if (said_by | {w.lower() for w in re.findall(r"[A-Za-z]+", src.text or "")}) & self.grammar.commentator_nouns:
+            # "Gregory Brew, a senior Iran analyst", "a fellow at the Brookings Institution": a
+            # commentator the press quotes, whatever country the phrase names
+            return None
+        if ev.code not in ("010", "011"):
+            return ev  # a comment with a mood (012, 013) need not name a topic
 
         def other(a):
             return _participant(a) and not _is_media(a) and _identity(a) != _identity(src) and (a.start, a.end) != (src.start, src.end)
@@ -1705,6 +1714,7 @@ def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
     return out
 
 
+COMMENT_CODES = {"010", "011", "012", "013"}
 ABOUT_PREPS = {"about", "on", "of", "regarding", "concerning", "over", "to", "with"}
 CONTENT_ROLES = {"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr", "appos", "conj", "dative"}
 

@@ -1059,3 +1059,17 @@ def test_calling_a_killing_an_achievement_is_no_killing_by_the_speaker(code_text
     assert evs and not any(e["cameo_root"] == "18" for e in evs)
     assert {e["cameo_root"] for e in evs} == {"01"}
 
+
+
+def test_a_commentator_quoted_by_the_press_makes_no_statement(code_text):
+    text = "Gregory Brew, a senior Iran analyst at the Eurasia Group, said Iran may have wanted to test the route from China."
+    assert code_text(text) == []
+    # the same words from an official are a statement about Iran
+    evs = code_text(text.replace("Gregory Brew, a senior Iran analyst at the Eurasia Group", "The Chinese foreign minister"))
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("010", "CHNGOV", "IRN")]
+
+
+def test_a_warning_by_an_unknown_name_is_no_event(code_text):
+    assert code_text("Ochieng warns that countries such as Guinea could become targets.") == []
+    evs = code_text("The Kenyan foreign minister warned that the violence could spread.")
+    assert [(e["cameo_code"], e["source_code"]) for e in evs] == [("012", "KENGOV")]
