@@ -81,6 +81,8 @@ class Grammar:
     praise_words: frozenset[str] = frozenset()
     condemn_words: frozenset[str] = frozenset()
     commentator_nouns: frozenset[str] = frozenset()
+    denial_words: frozenset[str] = frozenset()
+    accusation: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -98,7 +100,8 @@ class Grammar:
                    frozenset(a.upper() for a in get("&ARMED_AGENTS")), expect_head=get("&EXPECT_HEAD"),
                    wish_verbs=get("&WISH_VERBS"),
                    naming_verbs=get("&NAMING_VERBS"), praise_words=get("&PRAISE_WORDS"),
-                   condemn_words=get("&CONDEMN_WORDS"), commentator_nouns=get("&COMMENTATOR_NOUNS"))
+                   condemn_words=get("&CONDEMN_WORDS"), commentator_nouns=get("&COMMENTATOR_NOUNS"),
+                   denial_words=get("&DENIAL_WORDS"), accusation=get("&R01_ACCUSATION"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -799,7 +802,7 @@ class EventCoder:
             if pattern.negative:
                 consumed.update(o.i for o in _objects(tok))
                 continue
-            if pattern.code == "010" and _attribution(tok):
+            if pattern.code == "010" and _attribution(tok) and self._evaluative_code(tok) is None:
                 continue  # "..., officials said": an attribution, not a statement
             if not refused and self._speculative(tok, pattern.code):
                 # "the administration could impose restrictions": a possibility, not an event
@@ -872,6 +875,7 @@ class EventCoder:
         for ev, kept in zip(events, about):
             if kept is None:
                 ctx.remember(ev.source)  # "X said ... . We want ...": still who "we" and "he" are
+        about = [self._statement_evaluation(e) if e is not None else None for e in about]
         events = _drop_redundant([e for e in about if e is not None])
         for ev in events:
             ctx.remember(ev.source)
@@ -1328,6 +1332,9 @@ class EventCoder:
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
         if obj is None:
             return None
+        own, _ = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()), self.grammar)
+        if own is not None and own.code != "010":
+            return None  # "dismissed the allegations as baseless": the verb's own pattern (016)
         label = next((c for c in tok.children if c.dep_ in ("oprd", "xcomp") and c.pos_ in ("NOUN", "ADJ")), None)
         if label is None:
             label = next((p for w, p, _d in _preps(tok) if w == "as"), None)
@@ -1603,6 +1610,43 @@ class EventCoder:
             # "said the situation on the border remained calm": about a political matter
             return dataclasses.replace(ev, target=None)
         return None
+
+    def _evaluative_code(self, trig) -> str | None:
+        """What a speech verb's content says of its matter: a denial (016) when it calls an
+        accusation false ('"Totally baseless," X said of the allegations'), a criticism (111) when
+        its predicate condemns ('"The attack was a war crime," X said', "X said the vote was
+        illegal"). Only the predicate counts, not every word of the content."""
+        g = self.grammar
+        contents = [c for c in trig.children if c.dep_ in ("ccomp", "parataxis")]
+        if not contents:
+            return None
+        words, subjects = set(), set()
+        for c in contents:
+            if is_negated(c):
+                continue
+            words |= {c.lemma_.lower(), c.lower_}
+            for d in c.children:
+                if d.dep_ in ("acomp", "attr", "oprd", "amod", "compound") or (c.lemma_.lower() == "be" and d.dep_ == "dobj"):
+                    words |= {t.lemma_.lower() for t in d.subtree} | {t.lower_ for t in d.subtree}
+                if d.dep_ in ("nsubj", "nsubjpass"):
+                    subjects |= {t.lemma_.lower() for t in d.subtree}
+        about = {t.lemma_.lower() for w, p, _d in _preps(trig) if w in ("of", "about", "on") for t in p.subtree}
+        if words & g.denial_words and (about | subjects) & g.accusation:
+            return "016"
+        if words & g.condemn_words:
+            return "111"
+        return None
+
+    def _statement_evaluation(self, ev: CodedEvent) -> CodedEvent | None:
+        """A statement whose content condemns (111) or denies (016) is that act; a quote before its
+        "said" that does neither, or condemns no one, stays an attribution (no event)."""
+        if ev.code != "010":
+            return ev
+        code = self._evaluative_code(ev.trigger)
+        quoted = _attribution(ev.trigger)
+        if code == "016" or (code == "111" and ev.target is not None and ev.target.code):
+            return dataclasses.replace(ev, code=code, pattern_id=f"{ev.pattern_id}>evaluate.{code}")
+        return None if quoted else ev
 
     def _hoped_content(self, events: list[CodedEvent], ctx) -> list[CodedEvent]:
         """"Kenya hopes Uganda will release the prisoners": what is hoped or feared (&WISH_VERBS) is
