@@ -867,7 +867,10 @@ class EventCoder:
         statement_objects = {o.i for e in events if e.code == "010" for o in _objects(e.trigger)}
         main = [e for e in events if not _in_background_clause(e.trigger) or (
             e.trigger.dep_ == "acl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in statement_objects)]
-        if main:
+        if any(e.code != "010" for e in main) or (main and not any(e.code[:2] == "10" or e.code[:2] in ("02", "11", "12", "13")
+                                                                 for e in events if e not in main)):
+            # A plain statement in the main clause does not silence a demand, appeal, criticism or
+            # threat in a subordinate one ("While she demanded an end to the fighting, she said ...").
             events = main
         events = self._hoped_content(events, ctx)
         events = self._subordinate_statements(events)
@@ -1333,7 +1336,7 @@ class EventCoder:
         if obj is None:
             return None
         own, _ = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()), self.grammar)
-        if own is not None and own.code != "010":
+        if own is not None and not own.negative and own.code != "010":
             return None  # "dismissed the allegations as baseless": the verb's own pattern (016)
         label = next((c for c in tok.children if c.dep_ in ("oprd", "xcomp") and c.pos_ in ("NOUN", "ADJ")), None)
         if label is None:

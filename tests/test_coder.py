@@ -1073,3 +1073,29 @@ def test_a_warning_by_an_unknown_name_is_no_event(code_text):
     assert code_text("Ochieng warns that countries such as Guinea could become targets.") == []
     evs = code_text("The Kenyan foreign minister warned that the violence could spread.")
     assert [(e["cameo_code"], e["source_code"]) for e in evs] == [("012", "KENGOV")]
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ('"Totally baseless," Ugandan government spokesman Ofwono Opondo said of the allegations.', "016", None),
+    ('"The allegations are totally false," Ugandan government spokesman Ofwono Opondo said.', "016", None),
+    ("The Kenyan foreign minister said the Ugandan election was illegal.", "111", "UGA"),
+])
+def test_content_that_condemns_or_denies_is_that_act(code_text, text, code, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["target_code"]) for e in evs] == [(code, target)]
+
+
+def test_a_quote_that_neither_condemns_nor_denies_stays_an_attribution(code_text):
+    assert code_text('"The weather was terrible," Kenyan officials said of Uganda.') == []
+
+
+def test_dismissing_as_propaganda_is_no_statement(code_text):
+    evs = code_text("The Ugandan spokesman dismissed the Kenyan report as propaganda.")
+    assert [(e["cameo_root"], e["source_code"]) for e in evs] == [("01", "UGAGOV")]
+    assert evs[0]["cameo_code"] in ("016", "111")
+
+
+def test_a_demand_in_a_subordinate_clause_beats_a_plain_statement(code_text):
+    evs = code_text("While the Kenyan foreign minister demanded an end to the fighting in Uganda, "
+                    "she said it would take years to heal.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("1056", "KENGOV", "UGA")]
