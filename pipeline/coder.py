@@ -25,6 +25,7 @@ NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
 DENIAL_HEADS = {"deny"}
 FIRST_PERSON = {"i", "me", "my"}
+SELF_PRONOUNS = {"i", "we", "it", "they", "he", "she"}
 
 
 @dataclass
@@ -854,6 +855,8 @@ class EventCoder:
         demanded = {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
         coded |= demanded
         # "X warned that Y must withdraw": the demand is the event, not also the warning.
+        # "X warned it could impose sanctions": the threat is the event, not also the warning.
+        demanded |= {t.i for e in events if e.pattern_id.startswith("future.threaten") for t in e.trigger.ancestors}
         events = [e for e in events if not (e.code[:2] == "01" and e.trigger.i in demanded
                                             and e.trigger.lemma_.lower() in self.index.speech_lemmas)]
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
@@ -969,6 +972,15 @@ class EventCoder:
             return False
         return self._future_family(tok, code) is None
 
+    def _speaker_of_itself(self, tok) -> bool:
+        """tok is the content of a speech verb and its subject is a pronoun for the speaker ("X
+        warned it could ...")."""
+        head = tok.head
+        if tok.dep_ != "ccomp" or head.lemma_.lower() not in self.index.speech_lemmas:
+            return False
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        return subj is not None and subj.lower_ in SELF_PRONOUNS
+
     def _expected(self, tok) -> bool:
         """"X is expected / due / scheduled to <verb>": the complement of a passive or adjectival
         head of expectation (&EXPECT_HEAD), not "X expects Y to ..."."""
@@ -1012,6 +1024,10 @@ class EventCoder:
         if (future or possible) and (4 <= root <= 9 or root >= 16) and (
                 marks & g.ultimatum_mark or (marks & g.condition_mark and root >= 16)):
             return "threaten"
+        if possible and root >= 16 and self._speaker_of_itself(tok):
+            # "China warned it could impose sanctions", "said they may strike": a speaker saying
+            # what it may do to someone threatens it.
+            return "threaten"
         if not future:
             return None
         if 4 <= root <= 9:
@@ -1030,7 +1046,7 @@ class EventCoder:
         agent = agent_of(tok)
         if agent is None:
             for c in tok.children:
-                if c.dep_ == "acl":  # "air raids carried out by the regime"
+                if c.dep_ == "acl" and not self._verbal_reaction(c):  # "air raids carried out by the regime"
                     agent = agent_of(c)
                 elif c.dep_ == "prep" and c.lower_ == "of":  # "the arrest of 30 protesters by police"
                     agent = next((agent_of(g) for g in c.children if g.dep_ == "pobj" and agent_of(g) is not None), None)
@@ -1613,6 +1629,12 @@ class EventCoder:
             # "said the situation on the border remained calm": about a political matter
             return dataclasses.replace(ev, target=None)
         return None
+
+    def _verbal_reaction(self, verb) -> bool:
+        """"the attack, condemned by the White House": a verbal act (roots 01-13) about an event
+        noun; its agent reacted to the event and did not carry it out."""
+        pattern, _ = match_pattern(verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)
+        return pattern is not None and not pattern.negative and int(pattern.code[:2]) <= 13
 
     def _evaluative_code(self, trig) -> str | None:
         """What a speech verb's content says of its matter: a denial (016) when it calls an

@@ -1099,3 +1099,26 @@ def test_a_demand_in_a_subordinate_clause_beats_a_plain_statement(code_text):
     evs = code_text("While the Kenyan foreign minister demanded an end to the fighting in Uganda, "
                     "she said it would take years to heal.")
     assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("1056", "KENGOV", "UGA")]
+
+
+def test_a_reaction_to_an_attack_is_not_its_author(code_text):
+    evs = code_text("The attack, condemned by the White House and the United Nations, was another sign of how Turkey is struggling.")
+    assert not any(e["cameo_root"] == "19" for e in evs)
+    assert {(e["cameo_code"], e["source_code"]) for e in evs} == {("111", "USAGOV"), ("111", "IGOUNO")}
+    # the agent of a performing verb still is the author
+    evs = code_text("Air raids carried out by the Syrian regime killed 12 civilians.")
+    assert [(e["cameo_root"], e["source_code"]) for e in evs] == [("19", "SYRGOV")]
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ("China warned on Monday that it could impose sanctions on Lithuania.", "1312", "LTU"),
+    ("The Kenyan government said it may expel the Ugandan ambassador.", "1313", "UGAGOV"),
+])
+def test_a_speaker_saying_what_it_may_do_threatens(code_text, text, code, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["target_code"]) for e in evs] == [(code, target)]
+
+
+def test_what_someone_else_may_do_is_no_threat(code_text):
+    evs = code_text("China said Lithuania could impose sanctions on Chinese firms.")
+    assert not any(e["cameo_root"] == "13" for e in evs)
