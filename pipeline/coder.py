@@ -727,6 +727,15 @@ class EventCoder:
                         actors = self._actors(inner, ctx)
                         if any(a.code for a in actors):
                             return actors
+        if pattern is not None and pattern.code[:2] in ("01", "05", "11", "12"):
+            # "criticized the government's handling of the protests", "welcomed Uganda's
+            # decision": words about a thing are about whose thing it is.
+            for o in [c for c in tok.children if c.dep_ in ("dobj", "obj")]:
+                for c in o.children:
+                    if c.dep_ in ("poss", "amod", "compound") and (c.i in ctx.mentions or c.pos_ == "PROPN" or c.dep_ == "poss"):
+                        actors = [a for a in self._actors(c, ctx) if a.code]
+                        if actors:
+                            return actors
         return []
 
     def _speaker(self, tok, ctx) -> Actor | None:
@@ -1615,9 +1624,12 @@ class EventCoder:
             return ev
         trig = ev.trigger
         heads, words = [], set()
-        for c in trig.children:
+        for c in _with_inverted_about(trig):
             if c.dep_ in ("ccomp", "xcomp", "dobj", "obj", "attr") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
                 heads.extend(t for t in c.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in CONTENT_ROLES)
+                if c.dep_ == "prep":
+                    # "said of the Ugandan raid": the nationality of what the statement is about
+                    heads.extend(t for t in c.subtree if t.dep_ in ("amod", "compound", "poss") and t.i in ctx.mentions)
                 words.update(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN"))
         seen = set()
         for h in heads:
@@ -1655,7 +1667,8 @@ class EventCoder:
                     words |= {t.lemma_.lower() for t in d.subtree} | {t.lower_ for t in d.subtree}
                 if d.dep_ in ("nsubj", "nsubjpass"):
                     subjects |= {t.lemma_.lower() for t in d.subtree}
-        about = {t.lemma_.lower() for w, p, _d in _preps(trig) if w in ("of", "about", "on") for t in p.subtree}
+        about = {t.lemma_.lower() for c in _with_inverted_about(trig) if c.dep_ == "prep" and c.lower_ in ("of", "about", "on")
+                 for t in c.subtree}
         if words & g.denial_words and (about | subjects) & g.accusation:
             return "016"
         if words & g.condemn_words:
@@ -1741,6 +1754,16 @@ def _in_background_clause(tok) -> bool:
             return False
         node = node.head
     return False
+
+
+def _with_inverted_about(trig) -> list:
+    """The children of a speech verb, and the "of"/"about" phrase the parser hangs on a speaker
+    who follows the verb ('"...," said X of the allegations': what was said is about them)."""
+    out = list(trig.children)
+    for c in trig.children:
+        if c.dep_ == "nsubj" and c.i > trig.i:
+            out.extend(g for g in c.children if g.dep_ == "prep" and g.lower_ in ("of", "about") and g.i > c.i)
+    return out
 
 
 def _attribution(tok) -> bool:

@@ -1122,3 +1122,21 @@ def test_a_speaker_saying_what_it_may_do_threatens(code_text, text, code, target
 def test_what_someone_else_may_do_is_no_threat(code_text):
     evs = code_text("China said Lithuania could impose sanctions on Chinese firms.")
     assert not any(e["cameo_root"] == "13" for e in evs)
+
+
+@pytest.mark.parametrize("text, code, source, target", [
+    ("Kenya's opposition criticized the government's handling of the protests.", "111", "KENOPP", "KENGOV"),
+    ("Uganda welcomed Kenya's decision to reopen the border.", "051", "UGA", "KEN"),
+])
+def test_words_about_a_thing_target_its_owner(code_text, text, code, source, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [(code, source, target)]
+
+
+@pytest.mark.parametrize("text", [
+    '"This is unacceptable," said Kenyan Foreign Minister Musalia Mudavadi of the Ugandan raid.',
+    '"This is unacceptable," Kenyan Foreign Minister Musalia Mudavadi said of the Ugandan raid.',
+])
+def test_a_quote_condemning_what_it_is_said_of(code_text, text):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("111", "KENGOV", "UGA")]
