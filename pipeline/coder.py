@@ -919,6 +919,11 @@ class EventCoder:
                     # its nationality names its author, not a target.
                     subj, agentless = None, False
             targets = self._actors(subj, ctx) if subj is not None else []
+            if agentless and self.grammar.is_reciprocal(pattern.code):
+                # "talks were held between Kenyan and Ugandan officials": the parties meet each other
+                between = self._between(tok, ctx) or (self._between(subj, ctx) if subj is not None else [])
+                if len({_identity(a) for a in between}) >= 2:
+                    sources, targets, agentless = between, [], False
         else:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
@@ -1137,10 +1142,12 @@ class EventCoder:
         return []
 
     def _between(self, tok, ctx) -> list[Actor]:
-        """The parties of "clashes between X and Y"."""
-        for word, pobj, _d in _preps(tok):
-            if word == "between":
-                return [a for a in self._actors(pobj, ctx) if _participant(a)]
+        """The parties of "clashes between X and Y" (also "talks were held between X and Y")."""
+        holders = [tok] + ([tok.head] if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX") else [])
+        for holder in holders:
+            for word, pobj, _d in _preps(holder):
+                if word == "between":
+                    return [a for a in self._actors(pobj, ctx) if _participant(a)]
         return []
 
     def _occurred(self, tok) -> bool:

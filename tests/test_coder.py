@@ -1140,3 +1140,13 @@ def test_words_about_a_thing_target_its_owner(code_text, text, code, source, tar
 def test_a_quote_condemning_what_it_is_said_of(code_text, text):
     evs = code_text(text)
     assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("111", "KENGOV", "UGA")]
+
+
+@pytest.mark.parametrize("text", [
+    "Talks were held between Kenyan and Ugandan officials in Nairobi on Monday.",
+    "Talks between Kenya and Uganda were held in Nairobi on Monday.",
+])
+def test_talks_held_between_two_parties_are_mutual(code_text, text):
+    evs = code_text(text)
+    pairs = {(e["source_code"][:3], e["target_code"][:3]) for e in evs if e["cameo_code"] == "046"}
+    assert pairs == {("KEN", "UGA"), ("UGA", "KEN")}
