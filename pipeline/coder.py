@@ -318,6 +318,9 @@ def subject_of(tok):
             return subj
         if tok.dep_ == "relcl":
             return tok.head
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ == "by" and tok.head.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head.head  # "responded by blaming X": whoever responded blamed X
+            continue
         if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head.i != tok.i:
             # "acomp": "they are willing to forgive X": the subject of the copula.
             # "X is expected to hold talks": the raised subject of a passive head.

@@ -1150,3 +1150,12 @@ def test_talks_held_between_two_parties_are_mutual(code_text, text):
     evs = code_text(text)
     pairs = {(e["source_code"][:3], e["target_code"][:3]) for e in evs if e["cameo_code"] == "046"}
     assert pairs == {("KEN", "UGA"), ("UGA", "KEN")}
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ("The Kenyan government responded by blaming Uganda for the violence.", "112", "UGA"),
+    ("Kenya reacted by recalling its ambassador from Uganda.", "161", "UGA"),
+])
+def test_by_doing_takes_the_subject_of_the_verb_it_modifies(code_text, text, code, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"][:3], e["target_code"]) for e in evs] == [(code, "KEN", target)]
