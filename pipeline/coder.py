@@ -561,7 +561,7 @@ class EventCoder:
     def _actors(self, tok, ctx: ArticleContext, speaker: Actor | None = None, as_source: bool = False) -> list[Actor]:
         out = []
         for t in _expand(tok):
-            if t.lower_ in FIRST_PERSON and speaker is not None:
+            if t.lower_ in FIRST_PERSON and speaker is not None and (speaker.code or speaker.country or speaker.agent):
                 # '"I urge ...," she said': the first person of a quote is its speaker.
                 out.append(dataclasses.replace(speaker, text=t.text, start=t.idx, end=t.idx + len(t.text),
                                                origin="reference"))
@@ -1394,6 +1394,8 @@ class EventCoder:
                     targets = [a for a in self._actors(pobj, ctx) if a.code]
                     if targets:
                         break
+        own = {_identity(a) for a in sources}
+        targets = [a for a in targets if _identity(a) not in own]
         if not targets:
             code = "010"  # praise or blame of no one is a comment on the matter (kept if it is about something)
         used = {t.i for t in obj.subtree} | {t.i for t in label.subtree}

@@ -1159,3 +1159,7 @@ def test_talks_held_between_two_parties_are_mutual(code_text, text):
 def test_by_doing_takes_the_subject_of_the_verb_it_modifies(code_text, text, code, target):
     evs = code_text(text)
     assert [(e["cameo_code"], e["source_code"][:3], e["target_code"]) for e in evs] == [(code, "KEN", target)]
+
+
+def test_first_person_of_a_private_speaker_is_no_actor(code_text):
+    assert code_text('"I shot him in the parking lot," Clark said.') == []
