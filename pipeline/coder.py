@@ -84,6 +84,10 @@ class Grammar:
     commentator_nouns: frozenset[str] = frozenset()
     denial_words: frozenset[str] = frozenset()
     accusation: frozenset[str] = frozenset()
+    litotes: frozenset[str] = frozenset()
+    hostile_verbs: frozenset[str] = frozenset()
+    response_verbs: frozenset[str] = frozenset()
+    force_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -102,7 +106,9 @@ class Grammar:
                    wish_verbs=get("&WISH_VERBS"),
                    naming_verbs=get("&NAMING_VERBS"), praise_words=get("&PRAISE_WORDS"),
                    condemn_words=get("&CONDEMN_WORDS"), commentator_nouns=get("&COMMENTATOR_NOUNS"),
-                   denial_words=get("&DENIAL_WORDS"), accusation=get("&R01_ACCUSATION"))
+                   denial_words=get("&DENIAL_WORDS"), accusation=get("&R01_ACCUSATION"),
+                   litotes=get("&LITOTES_HEAD"), hostile_verbs=get("&HOSTILE_VERBS"),
+                   response_verbs=get("&RESPONSE_VERBS"), force_words=get("&FORCE_WORDS"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -875,6 +881,7 @@ class EventCoder:
         events = [self._refine_generic(e) for e in events]
         events = [self._refine_issue(e) for e in events]
         events = [self._statement_mood(e) for e in events]
+        events = [self._hostile_content(e, ctx) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
@@ -1029,6 +1036,8 @@ class EventCoder:
         future = any(c.dep_ == "aux" and (c.lower_ in g.future_aux or c.lemma_.lower() in g.future_aux) for c in tok.children)
         if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.ready_adj:
             future = True
+        if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.litotes and is_negated(tok.head):
+            future = True  # "will not hesitate to use force": will use it
         root = int(code[:2])
         if not future and self._expected(tok):
             # "are expected to discuss", "is due to visit": a scheduled meeting or cooperation is an
@@ -1336,8 +1345,13 @@ class EventCoder:
             # "prepared to attend the Games", "plans to build a school": a plan is an intent
             # only for an act the codebook knows.
             return [], claimed, set()
-        code = self.books.cameo.family_code(family, embedded.code if embedded else None)
-        if family == "intent" and tok.lemma_.lower() in self.grammar.light_chain and (
+        hostile = None
+        if embedded is None and self._hostile_act(xcomp):
+            hostile = "19"  # "vowed to retaliate against Uganda": a threat of force, not a promise
+        code = self.books.cameo.family_code(family, embedded.code if embedded else hostile)
+        if hostile and family == "intent":
+            pass  # the threaten family: not a sought-after act
+        elif family == "intent" and tok.lemma_.lower() in self.grammar.light_chain and (
                 embedded is None or not code.startswith("03")):
             # "sought to improve ties" is an intent to cooperate (03x); "sought to expel the
             # envoy", "strove to capture the town": the attempt is coded as the act itself.
@@ -1653,6 +1667,42 @@ class EventCoder:
             # "said the situation on the border remained calm": about a political matter
             return dataclasses.replace(ev, target=None)
         return None
+
+    def _hostile_act(self, verb) -> bool:
+        """A verb of retaliation with no pattern of its own (&HOSTILE_VERBS: "retaliate", "hit
+        back"), or "respond / react with force" ("force" in &FORCE_WORDS)."""
+        g = self.grammar
+        if verb.lemma_.lower() in g.hostile_verbs or " ".join(
+                [verb.lemma_.lower()] + [c.lower_ for c in verb.children if c.dep_ == "prt"]) in g.hostile_verbs:
+            return True
+        return verb.lemma_.lower() in g.response_verbs and any(
+            w == "with" and (p.lemma_.lower() in g.force_words or phrase_forms(p) & g.force_words) for w, p, _d in _preps(verb))
+
+    def _hostile_content(self, ev: CodedEvent, ctx) -> CodedEvent:
+        """"Kenya warned it would retaliate if Uganda attacked", "said it will respond with force":
+        a speaker saying it will (or may) strike back threatens force (138), against whom the
+        content or its condition names."""
+        if ev.code not in ("010", "012") or ev.trigger.lemma_.lower() not in self.index.speech_lemmas:
+            return ev
+        for c in ev.trigger.children:
+            if c.dep_ != "ccomp" or is_negated(c) or not self._hostile_act(c):
+                continue
+            g = self.grammar
+            modal = any(a.dep_ == "aux" and (a.lower_ in g.future_aux | g.possible_aux or a.lemma_.lower() in g.future_aux)
+                        for a in c.children) or (c.dep_ == "xcomp" and c.head.lemma_.lower() in g.litotes)
+            subj = next((a for a in c.children if a.dep_ == "nsubj"), None)
+            if not modal or subj is None or subj.lower_ not in SELF_PRONOUNS:
+                continue
+            targets = [a for w, p, _d in _preps(c) if w in ("against", "on", "at") for a in self._actors(p, ctx) if a.code]
+            if not targets:
+                # "... if Uganda attacked": the party the condition names
+                for a in c.children:
+                    if a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in g.condition_mark for m in a.children):
+                        s2 = subject_of(a)
+                        targets = [x for x in (self._actors(s2, ctx) if s2 is not None else []) if x.code]
+            target = next((t for t in targets if ev.source is None or _identity(t) != _identity(ev.source)), None)
+            return dataclasses.replace(ev, code="138", target=target, pattern_id=f"{ev.pattern_id}>threaten.force")
+        return ev
 
     def _verbal_reaction(self, verb) -> bool:
         """"the attack, condemned by the White House": a verbal act (roots 01-13) about an event

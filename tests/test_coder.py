@@ -1163,3 +1163,18 @@ def test_by_doing_takes_the_subject_of_the_verb_it_modifies(code_text, text, cod
 
 def test_first_person_of_a_private_speaker_is_no_actor(code_text):
     assert code_text('"I shot him in the parking lot," Clark said.') == []
+
+
+@pytest.mark.parametrize("text, code, source, target", [
+    ("Kenya vowed to retaliate against Uganda.", "1384", "KEN", "UGA"),
+    ("Kenya warned it would respond with force if Uganda attacked.", "138", "KEN", "UGA"),
+    ('"We will not hesitate to use force," the Kenyan defense minister said.', "1384", "KENMIL", None),
+])
+def test_vows_and_warnings_of_force_are_threats(code_text, text, code, source, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [(code, source, target)]
+
+
+def test_what_another_party_would_do_is_no_threat_by_the_speaker(code_text):
+    evs = code_text("The Kenyan president said Uganda would retaliate.")
+    assert not any(e["cameo_root"] == "13" for e in evs)
