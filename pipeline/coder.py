@@ -1334,6 +1334,12 @@ class EventCoder:
         # belong to the embedded content, not to events of their own.
         for i in list(claimed):
             claimed.update(c.i for c in tok.doc[i].children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
+        # What is asked, promised or threatened is content, not events of its own: "urging him to
+        # work with partners to intercept and stop the shipments".
+        claimed.update(t.i for t in xcomp.subtree if t.pos_ in ("VERB", "AUX") and t.i != xcomp.i and (
+            t.dep_ == "xcomp" or (t.dep_ == "advcl" and _bare_infinitive(t)) or (
+                t.dep_ == "conj" and t.head.dep_ in ("xcomp", "advcl") and t.head.i != xcomp.i and t.tag_ == "VB"))
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children))
         embedded, used = match_pattern(xcomp, self.index.candidates("verb", xcomp.lemma_.lower()), self.grammar)
         if embedded is not None and embedded.negative:
             embedded = None
@@ -1622,6 +1628,8 @@ class EventCoder:
         its content names a political matter. "Officials said 425 tickets were sold" is no event."""
         if ev.code[:2] != "01" or ev.code[:3] not in COMMENT_CODES:
             return ev
+        if any(m.dep_ == "mark" and m.lower_ in ("whether", "if") for m in ev.trigger.children):
+            return None  # "asked whether Rubio had responded": a question, no statement
         src = ev.source
         if src is None or not (src.code or src.country or src.agent) or src.agent in self.grammar.commentator_agents:
             # A bare unknown name or an academic commenting is the press's source, not an actor

@@ -1178,3 +1178,13 @@ def test_vows_and_warnings_of_force_are_threats(code_text, text, code, source, t
 def test_what_another_party_would_do_is_no_threat_by_the_speaker(code_text):
     evs = code_text("The Kenyan president said Uganda would retaliate.")
     assert not any(e["cameo_root"] == "13" for e in evs)
+
+
+def test_what_an_appeal_asks_for_is_no_event_of_its_own(code_text):
+    evs = code_text("Kenyan senators urged the foreign minister to work with Uganda to intercept and stop the arms shipments.")
+    assert [(e["cameo_root"], e["source_code"], e["target_code"]) for e in evs] == [("02", "KENLEG", "KENGOV")]
+
+
+def test_a_question_whether_someone_responded_is_no_statement(code_text):
+    assert code_text("The Kenyan senator's office did not respond to an inquiry about whether "
+                     "the foreign minister has responded to the letter.") == []
