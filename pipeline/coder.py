@@ -25,6 +25,8 @@ NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
 DENIAL_HEADS = {"deny"}
 FIRST_PERSON = {"i", "me", "my"}
+FIRST_PLURAL = {"we", "us", "our"}
+QUOTE_MARKS = {'"', "\u201c", "\u201d"}
 SELF_PRONOUNS = {"i", "we", "it", "they", "he", "she"}
 
 
@@ -371,6 +373,7 @@ class ArticleContext:
         # Unknown names met since the last person: a person pronoun may refer to one of them,
         # which NER is asked only then ("Pifer said ... He added" is about Pifer).
         self.unknown_names: list[tuple[object, object, Actor]] = []
+        self.quote_speaker: Actor | None = None  # who spoke the quote a sentence may continue
         self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
 
     def set_doc(self, doc, mentions) -> None:
@@ -567,7 +570,11 @@ class EventCoder:
     def _actors(self, tok, ctx: ArticleContext, speaker: Actor | None = None, as_source: bool = False) -> list[Actor]:
         out = []
         for t in _expand(tok):
-            if t.lower_ in FIRST_PERSON and speaker is not None and (speaker.code or speaker.country or speaker.agent):
+            if speaker is None and t.lower_ in FIRST_PERSON | FIRST_PLURAL and _continues_quote(t):
+                # '"We're focused on the economy," he said. "I'm not concerned ...': the quote goes on
+                speaker = ctx.quote_speaker
+            if t.lower_ in FIRST_PERSON | (FIRST_PLURAL if speaker is ctx.quote_speaker else set()) and speaker is not None and (
+                    speaker.code or speaker.country or speaker.agent):
                 # '"I urge ...," she said': the first person of a quote is its speaker.
                 out.append(dataclasses.replace(speaker, text=t.text, start=t.idx, end=t.idx + len(t.text),
                                                origin="reference"))
@@ -904,6 +911,7 @@ class EventCoder:
         events = _drop_redundant([e for e in about if e is not None])
         for ev in events:
             ctx.remember(ev.source)
+        ctx.quote_speaker = self._quote_speaker(sent, ctx)
         return events
 
     def _verb_events(self, tok, pattern: Pattern, ctx, refused: bool = False) -> list[CodedEvent]:
@@ -1676,6 +1684,19 @@ class EventCoder:
             return dataclasses.replace(ev, target=None)
         return None
 
+    def _quote_speaker(self, sent, ctx) -> Actor | None:
+        """The speaker of a quote this sentence attributes ('"...," he said'), kept for a next
+        sentence that goes on with the quote; a continuing quote keeps its speaker."""
+        if not any(t.text in QUOTE_MARKS for t in sent):
+            return None
+        for tok in sent:
+            if tok.lemma_.lower() in self.index.speech_lemmas and tok.pos_ == "VERB":
+                subj = subject_of(tok)
+                if subj is not None:
+                    found = [a for a in self._actors(subj, ctx, as_source=True) if a.code]
+                    return found[0] if found else None
+        return ctx.quote_speaker if _continues_quote(sent[0]) else None
+
     def _hostile_act(self, verb) -> bool:
         """A verb of retaliation with no pattern of its own (&HOSTILE_VERBS: "retaliate", "hit
         back"), or "respond / react with force" ("force" in &FORCE_WORDS)."""
@@ -1824,6 +1845,16 @@ def _in_background_clause(tok) -> bool:
             return False
         node = node.head
     return False
+
+
+def _continues_quote(tok) -> bool:
+    """tok's sentence opens with a quotation mark and names no speaker: it goes on with the
+    previous sentence's quote."""
+    sent = tok.sent
+    first = next((t for t in sent if not t.is_space), None)
+    if first is None or first.text not in QUOTE_MARKS:
+        return False
+    return not any(t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ == "VERB" for t in sent)
 
 
 def _with_inverted_about(trig) -> list:

@@ -1188,3 +1188,14 @@ def test_what_an_appeal_asks_for_is_no_event_of_its_own(code_text):
 def test_a_question_whether_someone_responded_is_no_statement(code_text):
     assert code_text("The Kenyan senator's office did not respond to an inquiry about whether "
                      "the foreign minister has responded to the letter.") == []
+
+
+def test_a_continuing_quote_keeps_its_speaker(code_text):
+    evs = code_text('"The border must stay open," Kenyan Foreign Minister Raychelle Omamo said on Monday. '
+                    '"I urge the Ugandan government to release the prisoners."')
+    hits = [e for e in evs if e["cameo_root"] == "02"]
+    assert [(e["source_code"], e["target_code"]) for e in hits] == [("KENGOV", "UGAGOV")]
+    # a sentence outside the quote ends it
+    evs = code_text('"The border must stay open," Kenyan Foreign Minister Raychelle Omamo said on Monday. '
+                    'Traders waited at the crossing. "I urge the Ugandan government to release the prisoners."')
+    assert not [e for e in evs if e["cameo_root"] == "02"]
