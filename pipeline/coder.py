@@ -24,6 +24,10 @@ SPEECH_LEMMAS = {"say", "tell", "state", "announce", "declare", "add", "claim", 
 NEGATIONS = {"not", "never", "n't", "no"}
 FAILURE_HEADS = {"fail", "refrain", "cease"}
 DENIAL_HEADS = {"deny"}
+FIRST_PERSON = {"i", "me", "my"}
+FIRST_PLURAL = {"we", "us", "our"}
+QUOTE_MARKS = {'"', "\u201c", "\u201d"}
+SELF_PRONOUNS = {"i", "we", "it", "they", "he", "she"}
 
 
 @dataclass
@@ -74,6 +78,18 @@ class Grammar:
     private_agents: frozenset[str] = frozenset()
     undergo: frozenset[str] = frozenset()
     armed_agents: frozenset[str] = frozenset()
+    expect_head: frozenset[str] = frozenset()
+    wish_verbs: frozenset[str] = frozenset()
+    naming_verbs: frozenset[str] = frozenset()
+    praise_words: frozenset[str] = frozenset()
+    condemn_words: frozenset[str] = frozenset()
+    commentator_nouns: frozenset[str] = frozenset()
+    denial_words: frozenset[str] = frozenset()
+    accusation: frozenset[str] = frozenset()
+    litotes: frozenset[str] = frozenset()
+    hostile_verbs: frozenset[str] = frozenset()
+    response_verbs: frozenset[str] = frozenset()
+    force_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -88,7 +104,13 @@ class Grammar:
                    get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
                    get("&POLITICAL_TOPIC"), get("&DEATH"),
                    frozenset(a.upper() for a in get("&PRIVATE_AGENTS")), get("&UNDERGO"),
-                   frozenset(a.upper() for a in get("&ARMED_AGENTS")))
+                   frozenset(a.upper() for a in get("&ARMED_AGENTS")), expect_head=get("&EXPECT_HEAD"),
+                   wish_verbs=get("&WISH_VERBS"),
+                   naming_verbs=get("&NAMING_VERBS"), praise_words=get("&PRAISE_WORDS"),
+                   condemn_words=get("&CONDEMN_WORDS"), commentator_nouns=get("&COMMENTATOR_NOUNS"),
+                   denial_words=get("&DENIAL_WORDS"), accusation=get("&R01_ACCUSATION"),
+                   litotes=get("&LITOTES_HEAD"), hostile_verbs=get("&HOSTILE_VERBS"),
+                   response_verbs=get("&RESPONSE_VERBS"), force_words=get("&FORCE_WORDS"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -304,6 +326,9 @@ def subject_of(tok):
             return subj
         if tok.dep_ == "relcl":
             return tok.head
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ == "by" and tok.head.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head.head  # "responded by blaming X": whoever responded blamed X
+            continue
         if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head.i != tok.i:
             # "acomp": "they are willing to forgive X": the subject of the copula.
             # "X is expected to hold talks": the raised subject of a passive head.
@@ -348,6 +373,7 @@ class ArticleContext:
         # Unknown names met since the last person: a person pronoun may refer to one of them,
         # which NER is asked only then ("Pifer said ... He added" is about Pifer).
         self.unknown_names: list[tuple[object, object, Actor]] = []
+        self.quote_speaker: Actor | None = None  # who spoke the quote a sentence may continue
         self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
 
     def set_doc(self, doc, mentions) -> None:
@@ -544,6 +570,15 @@ class EventCoder:
     def _actors(self, tok, ctx: ArticleContext, speaker: Actor | None = None, as_source: bool = False) -> list[Actor]:
         out = []
         for t in _expand(tok):
+            if speaker is None and t.lower_ in FIRST_PERSON | FIRST_PLURAL and _continues_quote(t):
+                # '"We're focused on the economy," he said. "I'm not concerned ...': the quote goes on
+                speaker = ctx.quote_speaker
+            if t.lower_ in FIRST_PERSON | (FIRST_PLURAL if speaker is ctx.quote_speaker else set()) and speaker is not None and (
+                    speaker.code or speaker.country or speaker.agent):
+                # '"I urge ...," she said': the first person of a quote is its speaker.
+                out.append(dataclasses.replace(speaker, text=t.text, start=t.idx, end=t.idx + len(t.text),
+                                               origin="reference"))
+                continue
             if t.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
                 antecedent = speaker if speaker is not None else ctx.resolve(t)
                 if antecedent is not None:
@@ -708,6 +743,15 @@ class EventCoder:
                         actors = self._actors(inner, ctx)
                         if any(a.code for a in actors):
                             return actors
+        if pattern is not None and pattern.code[:2] in ("01", "05", "11", "12"):
+            # "criticized the government's handling of the protests", "welcomed Uganda's
+            # decision": words about a thing are about whose thing it is.
+            for o in [c for c in tok.children if c.dep_ in ("dobj", "obj")]:
+                for c in o.children:
+                    if c.dep_ in ("poss", "amod", "compound") and (c.i in ctx.mentions or c.pos_ == "PROPN" or c.dep_ == "poss"):
+                        actors = [a for a in self._actors(c, ctx) if a.code]
+                        if actors:
+                            return actors
         return []
 
     def _speaker(self, tok, ctx) -> Actor | None:
@@ -759,6 +803,13 @@ class EventCoder:
                 embedded_done.add(tok.i)  # the modal verb itself is coded through its family
                 consumed.update(ev[2])
         for pos, tok in triggers:
+            if pos == "verb" and tok.i not in embedded_done:
+                ev = self._evaluation(tok, ctx)
+                if ev is not None:
+                    events.extend(ev[0])
+                    embedded_done.add(tok.i)
+                    consumed.update(ev[1])
+        for pos, tok in triggers:
             if pos != "verb" or tok.i in embedded_done:
                 continue
             if self._participation(tok) is not None:
@@ -777,7 +828,7 @@ class EventCoder:
             if pattern.negative:
                 consumed.update(o.i for o in _objects(tok))
                 continue
-            if pattern.code == "010" and _attribution(tok):
+            if pattern.code == "010" and _attribution(tok) and self._evaluative_code(tok) is None:
                 continue  # "..., officials said": an attribution, not a statement
             if not refused and self._speculative(tok, pattern.code):
                 # "the administration could impose restrictions": a possibility, not an event
@@ -829,12 +880,15 @@ class EventCoder:
         demanded = {t.i for e in events if e.pattern_id.startswith("obligation.") for t in e.trigger.ancestors}
         coded |= demanded
         # "X warned that Y must withdraw": the demand is the event, not also the warning.
+        # "X warned it could impose sanctions": the threat is the event, not also the warning.
+        demanded |= {t.i for e in events if e.pattern_id.startswith("future.threaten") for t in e.trigger.ancestors}
         events = [e for e in events if not (e.code[:2] == "01" and e.trigger.i in demanded
                                             and e.trigger.lemma_.lower() in self.index.speech_lemmas)]
         events = [self._statement_as_demand(e, ctx, coded) for e in events]
         events = [self._refine_generic(e) for e in events]
         events = [self._refine_issue(e) for e in events]
         events = [self._statement_mood(e) for e in events]
+        events = [self._hostile_content(e, ctx) for e in events]
         # Events in relative and adverbial clauses ("the helicopter that was captured", "unless
         # Baghdad accepted", "where 28 people were killed") are background: kept only when the
         # main clauses code nothing.
@@ -842,16 +896,22 @@ class EventCoder:
         statement_objects = {o.i for e in events if e.code == "010" for o in _objects(e.trigger)}
         main = [e for e in events if not _in_background_clause(e.trigger) or (
             e.trigger.dep_ == "acl" and e.trigger.tag_ == "VBG" and e.trigger.head.i in statement_objects)]
-        if main:
+        if any(e.code != "010" for e in main) or (main and not any(e.code[:2] == "10" or e.code[:2] in ("02", "11", "12", "13")
+                                                                 for e in events if e not in main)):
+            # A plain statement in the main clause does not silence a demand, appeal, criticism or
+            # threat in a subordinate one ("While she demanded an end to the fighting, she said ...").
             events = main
+        events = self._hoped_content(events, ctx)
         events = self._subordinate_statements(events)
         about = [self._statement_about(e, ctx) for e in events]
         for ev, kept in zip(events, about):
             if kept is None:
                 ctx.remember(ev.source)  # "X said ... . We want ...": still who "we" and "he" are
+        about = [self._statement_evaluation(e) if e is not None else None for e in about]
         events = _drop_redundant([e for e in about if e is not None])
         for ev in events:
             ctx.remember(ev.source)
+        ctx.quote_speaker = self._quote_speaker(sent, ctx)
         return events
 
     def _verb_events(self, tok, pattern: Pattern, ctx, refused: bool = False) -> list[CodedEvent]:
@@ -877,6 +937,11 @@ class EventCoder:
                     # its nationality names its author, not a target.
                     subj, agentless = None, False
             targets = self._actors(subj, ctx) if subj is not None else []
+            if agentless and self.grammar.is_reciprocal(pattern.code):
+                # "talks were held between Kenyan and Ugandan officials": the parties meet each other
+                between = self._between(tok, ctx) or (self._between(subj, ctx) if subj is not None else [])
+                if len({_identity(a) for a in between}) >= 2:
+                    sources, targets, agentless = between, [], False
         else:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
@@ -935,9 +1000,26 @@ class EventCoder:
         """A verb under "may", "might", "could" that is no threat or promise (those are coded
         through their families, `_future_family`)."""
         g = self.grammar
-        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children):
+        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children) and not self._expected(tok):
             return False
         return self._future_family(tok, code) is None
+
+    def _speaker_of_itself(self, tok) -> bool:
+        """tok is the content of a speech verb and its subject is a pronoun for the speaker ("X
+        warned it could ...")."""
+        head = tok.head
+        if tok.dep_ != "ccomp" or head.lemma_.lower() not in self.index.speech_lemmas:
+            return False
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        return subj is not None and subj.lower_ in SELF_PRONOUNS
+
+    def _expected(self, tok) -> bool:
+        """"X is expected / due / scheduled to <verb>": the complement of a passive or adjectival
+        head of expectation (&EXPECT_HEAD), not "X expects Y to ..."."""
+        head = tok.head
+        if tok.dep_ != "xcomp" or head.lemma_.lower() not in self.grammar.expect_head:
+            return False
+        return head.pos_ == "ADJ" or is_passive(head) or any(c.dep_ == "auxpass" for c in head.children)
 
     def _has_future_aux(self, tok) -> bool:
         g = self.grammar
@@ -962,13 +1044,23 @@ class EventCoder:
         future = any(c.dep_ == "aux" and (c.lower_ in g.future_aux or c.lemma_.lower() in g.future_aux) for c in tok.children)
         if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.ready_adj:
             future = True
+        if not future and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in g.litotes and is_negated(tok.head):
+            future = True  # "will not hesitate to use force": will use it
         root = int(code[:2])
+        if not future and self._expected(tok):
+            # "are expected to discuss", "is due to visit": a scheduled meeting or cooperation is an
+            # intent; an expected attack is a forecast, no one's threat (see _speculative).
+            return "intent" if 4 <= root <= 9 else None
         marks = {m.lower_ for c in tok.children if c.dep_ == "advcl" for m in c.children if m.dep_ == "mark"}
         possible = any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children)
         # "will withdraw its troops unless X ...", "may halt mediation if Y ...": a conditional
         # consequence laid on someone is a threat.
         if (future or possible) and (4 <= root <= 9 or root >= 16) and (
                 marks & g.ultimatum_mark or (marks & g.condition_mark and root >= 16)):
+            return "threaten"
+        if possible and root >= 16 and self._speaker_of_itself(tok):
+            # "China warned it could impose sanctions", "said they may strike": a speaker saying
+            # what it may do to someone threatens it.
             return "threaten"
         if not future:
             return None
@@ -988,7 +1080,7 @@ class EventCoder:
         agent = agent_of(tok)
         if agent is None:
             for c in tok.children:
-                if c.dep_ == "acl":  # "air raids carried out by the regime"
+                if c.dep_ == "acl" and not self._verbal_reaction(c):  # "air raids carried out by the regime"
                     agent = agent_of(c)
                 elif c.dep_ == "prep" and c.lower_ == "of":  # "the arrest of 30 protesters by police"
                     agent = next((agent_of(g) for g in c.children if g.dep_ == "pobj" and agent_of(g) is not None), None)
@@ -1070,10 +1162,12 @@ class EventCoder:
         return []
 
     def _between(self, tok, ctx) -> list[Actor]:
-        """The parties of "clashes between X and Y"."""
-        for word, pobj, _d in _preps(tok):
-            if word == "between":
-                return [a for a in self._actors(pobj, ctx) if _participant(a)]
+        """The parties of "clashes between X and Y" (also "talks were held between X and Y")."""
+        holders = [tok] + ([tok.head] if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX") else [])
+        for holder in holders:
+            for word, pobj, _d in _preps(holder):
+                if word == "between":
+                    return [a for a in self._actors(pobj, ctx) if _participant(a)]
         return []
 
     def _occurred(self, tok) -> bool:
@@ -1184,6 +1278,14 @@ class EventCoder:
             # "appealed to the government on Friday to reconsider": the parser often attaches the
             # infinitive as an adverbial clause once other words intervene.
             xcomp = next((c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)), None)
+        for_clause = None
+        if xcomp is None:
+            # "called for the Taliban to lift the ban": a for-infinitive whose subject is asked to act.
+            for_clause = next((c for c in tok.children if c.dep_ in ("advcl", "ccomp") and c.pos_ == "VERB"
+                               and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children)
+                               and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                               and any(g.dep_ == "nsubj" for g in c.children)), None)
+            xcomp = for_clause
         if xcomp is None:
             # "demanded that Israel withdraw", "urged that talks resume"
             # "called on X to resign" parsed as a clause with X its subject
@@ -1208,6 +1310,9 @@ class EventCoder:
                 # "wants Germany to pay": only with someone to do it ("wants to pay" is no appeal)
                 if dobj is not None:
                     family, addressee = fam, dobj
+            elif prep and for_clause is not None:
+                if prep == "for":
+                    family, addressee = fam, subject_of(for_clause)
             elif prep:
                 for word, pobj, direct in preps:
                     if word == prep and direct:
@@ -1223,7 +1328,7 @@ class EventCoder:
             return None
         if addressee is None:
             addressee = next((c for c in tok.children if c.dep_ in ("dobj", "obj", "iobj", "dative")), None)
-        if addressee is None and xcomp.dep_ == "ccomp":
+        if addressee is None and (xcomp.dep_ == "ccomp" or for_clause is not None):
             addressee = subject_of(xcomp)
         claimed = {xcomp.i}
         # "ask banks to help finance", "urged them to begin withdrawing": look through light verbs.
@@ -1237,6 +1342,12 @@ class EventCoder:
         # belong to the embedded content, not to events of their own.
         for i in list(claimed):
             claimed.update(c.i for c in tok.doc[i].children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
+        # What is asked, promised or threatened is content, not events of its own: "urging him to
+        # work with partners to intercept and stop the shipments".
+        claimed.update(t.i for t in xcomp.subtree if t.pos_ in ("VERB", "AUX") and t.i != xcomp.i and (
+            t.dep_ == "xcomp" or (t.dep_ == "advcl" and _bare_infinitive(t)) or (
+                t.dep_ == "conj" and t.head.dep_ in ("xcomp", "advcl") and t.head.i != xcomp.i and t.tag_ == "VB"))
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children))
         embedded, used = match_pattern(xcomp, self.index.candidates("verb", xcomp.lemma_.lower()), self.grammar)
         if embedded is not None and embedded.negative:
             embedded = None
@@ -1248,8 +1359,13 @@ class EventCoder:
             # "prepared to attend the Games", "plans to build a school": a plan is an intent
             # only for an act the codebook knows.
             return [], claimed, set()
-        code = self.books.cameo.family_code(family, embedded.code if embedded else None)
-        if family == "intent" and tok.lemma_.lower() in self.grammar.light_chain and (
+        hostile = None
+        if embedded is None and self._hostile_act(xcomp):
+            hostile = "19"  # "vowed to retaliate against Uganda": a threat of force, not a promise
+        code = self.books.cameo.family_code(family, embedded.code if embedded else hostile)
+        if hostile and family == "intent":
+            pass  # the threaten family: not a sought-after act
+        elif family == "intent" and tok.lemma_.lower() in self.grammar.light_chain and (
                 embedded is None or not code.startswith("03")):
             # "sought to improve ties" is an intent to cooperate (03x); "sought to expel the
             # envoy", "strove to capture the town": the attempt is coded as the act itself.
@@ -1269,6 +1385,49 @@ class EventCoder:
         events = self._pairs(tok, code, pid, sources, targets, reciprocal=family == "intent" and self.grammar.is_reciprocal(code))
         consumed = {o.i for o in _objects(xcomp)} | used
         return events, claimed, consumed
+
+    def _evaluation(self, tok, ctx):
+        """"X called the killing a significant achievement", "described the attack as a war crime":
+        a verb of naming (&NAMING_VERBS) with an object and what it is called. The named act is
+        not the speaker's; the naming is praise (051, &PRAISE_WORDS), criticism (111,
+        &CONDEMN_WORDS) or a comment (010) on whoever the object names. Returns (events, the
+        object's words) or None."""
+        g = self.grammar
+        if tok.lemma_.lower() not in g.naming_verbs or is_negated(tok) or is_passive(tok):
+            return None
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+        if obj is None:
+            return None
+        own, _ = match_pattern(tok, self.index.candidates("verb", tok.lemma_.lower()), self.grammar)
+        if own is not None and not own.negative and own.code != "010":
+            return None  # "dismissed the allegations as baseless": the verb's own pattern (016)
+        label = next((c for c in tok.children if c.dep_ in ("oprd", "xcomp") and c.pos_ in ("NOUN", "ADJ")), None)
+        if label is None:
+            label = next((p for w, p, _d in _preps(tok) if w == "as"), None)
+        if label is None:
+            return None
+        words = {t.lemma_.lower() for t in label.subtree} | {t.lower_ for t in label.subtree}
+        code = "051" if words & g.praise_words else "111" if words & g.condemn_words else "010"
+        subj = subject_of(tok)
+        sources = self._actors(subj, ctx, self._speaker(tok, ctx), as_source=True) if subj is not None else []
+        # whom the naming is about: the object itself when it is an actor ("called Uganda a rogue
+        # state"), else the author of the act it names ("the Ugandan attack", "Uganda's decision")
+        targets = [a for a in self._actors(obj, ctx) if a.code]
+        if not targets:
+            targets = [a for c in obj.children if c.dep_ in ("poss", "amod", "compound") and c.i in ctx.mentions
+                       for a in [ctx.resolve(c)] if a is not None and a.code]
+        if not targets:
+            for w, pobj, _d in _preps(obj):
+                if w == "by" or (w == "of" and not self.index.candidates("noun", obj.lemma_.lower())):
+                    targets = [a for a in self._actors(pobj, ctx) if a.code]
+                    if targets:
+                        break
+        own = {_identity(a) for a in sources}
+        targets = [a for a in targets if _identity(a) not in own]
+        if not targets:
+            code = "010"  # praise or blame of no one is a comment on the matter (kept if it is about something)
+        used = {t.i for t in obj.subtree} | {t.i for t in label.subtree}
+        return self._pairs(tok, code, f"evaluate.{code}.{tok.lemma_.lower()}", sources, targets), used
 
     def _pairs(self, tok, code, pid, sources, targets, reciprocal: bool = False,
                unknown_source: bool = False, alone: bool = False) -> list[CodedEvent]:
@@ -1479,13 +1638,23 @@ class EventCoder:
         something: it has a target (not the press it was made to), else it takes the first other
         political actor its content names ("X said Iran was arming the rebels": X -> Iran), else
         its content names a political matter. "Officials said 425 tickets were sold" is no event."""
-        if ev.code not in ("010", "011"):
+        if ev.code[:2] != "01" or ev.code[:3] not in COMMENT_CODES:
             return ev
+        if any(m.dep_ == "mark" and m.lower_ in ("whether", "if") for m in ev.trigger.children):
+            return None  # "asked whether Rubio had responded": a question, no statement
         src = ev.source
         if src is None or not (src.code or src.country or src.agent) or src.agent in self.grammar.commentator_agents:
             # A bare unknown name or an academic commenting is the press's source, not an actor
-            # making a statement.
+            # making a statement (nor one warning, hoping or worrying).
             return None
+        subj = subject_of(ev.trigger)
+        said_by = {t.lower_ for t in subj.subtree} if subj is not None else set()
+        if (said_by | {w.lower() for w in re.findall(r"[A-Za-z]+", src.text or "")}) & self.grammar.commentator_nouns:
+            # "Gregory Brew, a senior Iran analyst", "a fellow at the Brookings Institution": a
+            # commentator the press quotes, whatever country the phrase names
+            return None
+        if ev.code not in ("010", "011"):
+            return ev  # a comment with a mood (012, 013) need not name a topic
 
         def other(a):
             return _participant(a) and not _is_media(a) and _identity(a) != _identity(src) and (a.start, a.end) != (src.start, src.end)
@@ -1501,9 +1670,12 @@ class EventCoder:
             return ev
         trig = ev.trigger
         heads, words = [], set()
-        for c in trig.children:
+        for c in _with_inverted_about(trig):
             if c.dep_ in ("ccomp", "xcomp", "dobj", "obj", "attr") or (c.dep_ == "prep" and c.lower_ in ABOUT_PREPS):
                 heads.extend(t for t in c.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in CONTENT_ROLES)
+                if c.dep_ == "prep":
+                    # "said of the Ugandan raid": the nationality of what the statement is about
+                    heads.extend(t for t in c.subtree if t.dep_ in ("amod", "compound", "poss") and t.i in ctx.mentions)
                 words.update(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN"))
         seen = set()
         for h in heads:
@@ -1515,6 +1687,121 @@ class EventCoder:
             # "said the situation on the border remained calm": about a political matter
             return dataclasses.replace(ev, target=None)
         return None
+
+    def _quote_speaker(self, sent, ctx) -> Actor | None:
+        """The speaker of a quote this sentence attributes ('"...," he said'), kept for a next
+        sentence that goes on with the quote; a continuing quote keeps its speaker."""
+        if not any(t.text in QUOTE_MARKS for t in sent):
+            return None
+        for tok in sent:
+            if tok.lemma_.lower() in self.index.speech_lemmas and tok.pos_ == "VERB":
+                subj = subject_of(tok)
+                if subj is not None:
+                    found = [a for a in self._actors(subj, ctx, as_source=True) if a.code]
+                    return found[0] if found else None
+        return ctx.quote_speaker if _continues_quote(sent[0]) else None
+
+    def _hostile_act(self, verb) -> bool:
+        """A verb of retaliation with no pattern of its own (&HOSTILE_VERBS: "retaliate", "hit
+        back"), or "respond / react with force" ("force" in &FORCE_WORDS)."""
+        g = self.grammar
+        if verb.lemma_.lower() in g.hostile_verbs or " ".join(
+                [verb.lemma_.lower()] + [c.lower_ for c in verb.children if c.dep_ == "prt"]) in g.hostile_verbs:
+            return True
+        return verb.lemma_.lower() in g.response_verbs and any(
+            w == "with" and (p.lemma_.lower() in g.force_words or phrase_forms(p) & g.force_words) for w, p, _d in _preps(verb))
+
+    def _hostile_content(self, ev: CodedEvent, ctx) -> CodedEvent:
+        """"Kenya warned it would retaliate if Uganda attacked", "said it will respond with force":
+        a speaker saying it will (or may) strike back threatens force (138), against whom the
+        content or its condition names."""
+        if ev.code not in ("010", "012") or ev.trigger.lemma_.lower() not in self.index.speech_lemmas:
+            return ev
+        for c in ev.trigger.children:
+            if c.dep_ != "ccomp" or is_negated(c) or not self._hostile_act(c):
+                continue
+            g = self.grammar
+            modal = any(a.dep_ == "aux" and (a.lower_ in g.future_aux | g.possible_aux or a.lemma_.lower() in g.future_aux)
+                        for a in c.children) or (c.dep_ == "xcomp" and c.head.lemma_.lower() in g.litotes)
+            subj = next((a for a in c.children if a.dep_ == "nsubj"), None)
+            if not modal or subj is None or subj.lower_ not in SELF_PRONOUNS:
+                continue
+            targets = [a for w, p, _d in _preps(c) if w in ("against", "on", "at") for a in self._actors(p, ctx) if a.code]
+            if not targets:
+                # "... if Uganda attacked": the party the condition names
+                for a in c.children:
+                    if a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in g.condition_mark for m in a.children):
+                        s2 = subject_of(a)
+                        targets = [x for x in (self._actors(s2, ctx) if s2 is not None else []) if x.code]
+            target = next((t for t in targets if ev.source is None or _identity(t) != _identity(ev.source)), None)
+            return dataclasses.replace(ev, code="138", target=target, pattern_id=f"{ev.pattern_id}>threaten.force")
+        return ev
+
+    def _verbal_reaction(self, verb) -> bool:
+        """"the attack, condemned by the White House": a verbal act (roots 01-13) about an event
+        noun; its agent reacted to the event and did not carry it out."""
+        pattern, _ = match_pattern(verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)
+        return pattern is not None and not pattern.negative and int(pattern.code[:2]) <= 13
+
+    def _evaluative_code(self, trig) -> str | None:
+        """What a speech verb's content says of its matter: a denial (016) when it calls an
+        accusation false ('"Totally baseless," X said of the allegations'), a criticism (111) when
+        its predicate condemns ('"The attack was a war crime," X said', "X said the vote was
+        illegal"). Only the predicate counts, not every word of the content."""
+        g = self.grammar
+        contents = [c for c in trig.children if c.dep_ in ("ccomp", "parataxis")]
+        if not contents:
+            return None
+        words, subjects = set(), set()
+        for c in contents:
+            if is_negated(c):
+                continue
+            words |= {c.lemma_.lower(), c.lower_}
+            for d in c.children:
+                if d.dep_ in ("acomp", "attr", "oprd", "amod", "compound") or (c.lemma_.lower() == "be" and d.dep_ == "dobj"):
+                    words |= {t.lemma_.lower() for t in d.subtree} | {t.lower_ for t in d.subtree}
+                if d.dep_ in ("nsubj", "nsubjpass"):
+                    subjects |= {t.lemma_.lower() for t in d.subtree}
+        about = {t.lemma_.lower() for c in _with_inverted_about(trig) if c.dep_ == "prep" and c.lower_ in ("of", "about", "on")
+                 for t in c.subtree}
+        if words & g.denial_words and (about | subjects) & g.accusation:
+            return "016"
+        if words & g.condemn_words:
+            return "111"
+        return None
+
+    def _statement_evaluation(self, ev: CodedEvent) -> CodedEvent | None:
+        """A statement whose content condemns (111) or denies (016) is that act; a quote before its
+        "said" that does neither, or condemns no one, stays an attribution (no event)."""
+        if ev.code != "010":
+            return ev
+        code = self._evaluative_code(ev.trigger)
+        quoted = _attribution(ev.trigger)
+        if code == "016" or (code == "111" and ev.target is not None and ev.target.code):
+            return dataclasses.replace(ev, code=code, pattern_id=f"{ev.pattern_id}>evaluate.{code}")
+        return None if quoted else ev
+
+    def _hoped_content(self, events: list[CodedEvent], ctx) -> list[CodedEvent]:
+        """"Kenya hopes Uganda will release the prisoners": what is hoped or feared (&WISH_VERBS) is
+        no event of its own; the hope is a comment on whoever its content names as acting."""
+        wishes = [e for e in events if e.code[:2] == "01" and e.trigger.lemma_.lower() in self.grammar.wish_verbs]
+        if not wishes:
+            return events
+        out = list(events)
+        for w in wishes:
+            content = [c for c in w.trigger.children if c.dep_ == "ccomp"]
+            scope = {t.i for c in content for t in c.subtree}
+            inside = [e for e in out if e.trigger.i in scope and e is not w]
+            if not inside:
+                continue
+            drop = {id(e) for e in inside}
+            out = [e for e in out if id(e) not in drop]
+            if w.target is None:
+                actor = next((e.source for e in inside if e.source is not None and e.source.code
+                              and (w.source is None or e.source.code != w.source.code)), None)
+                if actor is not None:
+                    out = [dataclasses.replace(e, target=actor) if e is w else e for e in out]
+        return out
 
     @staticmethod
     def _subordinate_statements(events: list[CodedEvent]) -> list[CodedEvent]:
@@ -1564,6 +1851,26 @@ def _in_background_clause(tok) -> bool:
     return False
 
 
+def _continues_quote(tok) -> bool:
+    """tok's sentence opens with a quotation mark and names no speaker: it goes on with the
+    previous sentence's quote."""
+    sent = tok.sent
+    first = next((t for t in sent if not t.is_space), None)
+    if first is None or first.text not in QUOTE_MARKS:
+        return False
+    return not any(t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ == "VERB" for t in sent)
+
+
+def _with_inverted_about(trig) -> list:
+    """The children of a speech verb, and the "of"/"about" phrase the parser hangs on a speaker
+    who follows the verb ('"...," said X of the allegations': what was said is about them)."""
+    out = list(trig.children)
+    for c in trig.children:
+        if c.dep_ == "nsubj" and c.i > trig.i:
+            out.extend(g for g in c.children if g.dep_ == "prep" and g.lower_ in ("of", "about") and g.i > c.i)
+    return out
+
+
 def _attribution(tok) -> bool:
     """A speech verb that follows what it reports ("X did Y, officials said")."""
     if any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
@@ -1604,6 +1911,7 @@ def _drop_redundant(events: list[CodedEvent]) -> list[CodedEvent]:
     return out
 
 
+COMMENT_CODES = {"010", "011", "012", "013"}
 ABOUT_PREPS = {"about", "on", "of", "regarding", "concerning", "over", "to", "with"}
 CONTENT_ROLES = {"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr", "appos", "conj", "dative"}
 

@@ -1015,3 +1015,195 @@ def test_private_names_alone_make_no_event_unless_the_act_is_force(code_text):
     # ... but an act that is news whoever does it is still coded
     shot = code_text("Ingrid Halvorsen shot Lars Berg outside a bar on Sunday.", article_id="priv2")
     assert [e["cameo_root"] for e in shot] and shot[0]["cameo_root"] in ("18", "19")
+
+
+# ---------------------------------------------------------------- verbal events in real-news wording
+# (sentences written for these tests)
+
+def test_first_person_of_a_quote_is_its_speaker(code_text):
+    evs = code_text('Kenyan Foreign Minister Raychelle Omamo arrived in Kampala on Monday. '
+                    '"I urge the Ugandan government to release the prisoners," she said.')
+    hits = [e for e in evs if e["cameo_root"] == "02"]
+    assert hits and hits[0]["source_code"] == "KENGOV" and hits[0]["target_code"] == "UGAGOV"
+    assert hits[0]["cameo_code"] == "0253"  # the appeal's content: release of detainees
+
+
+def test_first_person_concern_in_a_quote(code_text):
+    evs = code_text('"I am deeply concerned about the violence," Kenyan Foreign Minister Raychelle Omamo told VOA.')
+    assert [(e["cameo_code"], e["source_code"]) for e in evs] == [("012", "KENGOV")]
+
+
+def test_first_person_without_a_speaker_is_no_actor(code_text):
+    assert find(code_text("I urge the Ugandan government to release the prisoners."), "02") == []
+
+
+def test_call_for_x_to_act_is_an_appeal_to_x(code_text):
+    evs = code_text("The Kenyan president called for Uganda to withdraw its troops from the border.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("0256", "KENGOV", "UGA")]
+
+
+def test_expected_meeting_is_an_intent_expected_attack_no_event(code_text):
+    evs = code_text("Kenyan President Uhuru Kenyatta is due to visit Uganda next week.")
+    assert [(e["cameo_code"], e["target_code"]) for e in evs] == [("036", "UGA")]
+    evs = code_text("Kenyan and Ugandan officials are expected to discuss the border dispute next week.")
+    assert {e["cameo_code"] for e in evs} == {"036"}
+    assert code_text("The Kenyan army is expected to attack the rebels in Somalia.") == []
+
+
+def test_what_is_hoped_is_no_event_of_its_own(code_text):
+    evs = code_text("Kenya hopes Uganda will release the prisoners.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("013", "KEN", "UGA")]
+    evs = code_text("Kenyan officials fear Uganda will attack the border town.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("012", "KENGOV", "UGA")]
+
+
+def test_naming_an_act_is_criticism_of_its_author_not_the_act(code_text):
+    evs = code_text("The Kenyan foreign minister described the Ugandan attack on the border as a war crime.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("111", "KENGOV", "UGA")]
+
+
+def test_calling_a_killing_an_achievement_is_no_killing_by_the_speaker(code_text):
+    evs = code_text("Kenyan President Uhuru Kenyatta called the killing of the rebel leader a significant achievement.")
+    assert evs and not any(e["cameo_root"] == "18" for e in evs)
+    assert {e["cameo_root"] for e in evs} == {"01"}
+
+
+
+def test_a_commentator_quoted_by_the_press_makes_no_statement(code_text):
+    text = "Gregory Brew, a senior Iran analyst at the Eurasia Group, said Iran may have wanted to test the route from China."
+    assert code_text(text) == []
+    # the same words from an official are a statement about Iran
+    evs = code_text(text.replace("Gregory Brew, a senior Iran analyst at the Eurasia Group", "The Chinese foreign minister"))
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("010", "CHNGOV", "IRN")]
+
+
+def test_a_warning_by_an_unknown_name_is_no_event(code_text):
+    assert code_text("Ochieng warns that countries such as Guinea could become targets.") == []
+    evs = code_text("The Kenyan foreign minister warned that the violence could spread.")
+    assert [(e["cameo_code"], e["source_code"]) for e in evs] == [("012", "KENGOV")]
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ('"Totally baseless," Ugandan government spokesman Ofwono Opondo said of the allegations.', "016", None),
+    ('"The allegations are totally false," Ugandan government spokesman Ofwono Opondo said.', "016", None),
+    ("The Kenyan foreign minister said the Ugandan election was illegal.", "111", "UGA"),
+])
+def test_content_that_condemns_or_denies_is_that_act(code_text, text, code, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["target_code"]) for e in evs] == [(code, target)]
+
+
+def test_a_quote_that_neither_condemns_nor_denies_stays_an_attribution(code_text):
+    assert code_text('"The weather was terrible," Kenyan officials said of Uganda.') == []
+
+
+def test_dismissing_as_propaganda_is_no_statement(code_text):
+    evs = code_text("The Ugandan spokesman dismissed the Kenyan report as propaganda.")
+    assert [(e["cameo_root"], e["source_code"]) for e in evs] == [("01", "UGAGOV")]
+    assert evs[0]["cameo_code"] in ("016", "111")
+
+
+def test_a_demand_in_a_subordinate_clause_beats_a_plain_statement(code_text):
+    evs = code_text("While the Kenyan foreign minister demanded an end to the fighting in Uganda, "
+                    "she said it would take years to heal.")
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("1056", "KENGOV", "UGA")]
+
+
+def test_a_reaction_to_an_attack_is_not_its_author(code_text):
+    evs = code_text("The attack, condemned by the White House and the United Nations, was another sign of how Turkey is struggling.")
+    assert not any(e["cameo_root"] == "19" for e in evs)
+    assert {(e["cameo_code"], e["source_code"]) for e in evs} == {("111", "USAGOV"), ("111", "IGOUNO")}
+    # the agent of a performing verb still is the author
+    evs = code_text("Air raids carried out by the Syrian regime killed 12 civilians.")
+    assert [(e["cameo_root"], e["source_code"]) for e in evs] == [("19", "SYRGOV")]
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ("China warned on Monday that it could impose sanctions on Lithuania.", "1312", "LTU"),
+    ("The Kenyan government said it may expel the Ugandan ambassador.", "1313", "UGAGOV"),
+])
+def test_a_speaker_saying_what_it_may_do_threatens(code_text, text, code, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["target_code"]) for e in evs] == [(code, target)]
+
+
+def test_what_someone_else_may_do_is_no_threat(code_text):
+    evs = code_text("China said Lithuania could impose sanctions on Chinese firms.")
+    assert not any(e["cameo_root"] == "13" for e in evs)
+
+
+@pytest.mark.parametrize("text, code, source, target", [
+    ("Kenya's opposition criticized the government's handling of the protests.", "111", "KENOPP", "KENGOV"),
+    ("Uganda welcomed Kenya's decision to reopen the border.", "051", "UGA", "KEN"),
+])
+def test_words_about_a_thing_target_its_owner(code_text, text, code, source, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [(code, source, target)]
+
+
+@pytest.mark.parametrize("text", [
+    '"This is unacceptable," said Kenyan Foreign Minister Musalia Mudavadi of the Ugandan raid.',
+    '"This is unacceptable," Kenyan Foreign Minister Musalia Mudavadi said of the Ugandan raid.',
+])
+def test_a_quote_condemning_what_it_is_said_of(code_text, text):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [("111", "KENGOV", "UGA")]
+
+
+@pytest.mark.parametrize("text", [
+    "Talks were held between Kenyan and Ugandan officials in Nairobi on Monday.",
+    "Talks between Kenya and Uganda were held in Nairobi on Monday.",
+])
+def test_talks_held_between_two_parties_are_mutual(code_text, text):
+    evs = code_text(text)
+    pairs = {(e["source_code"][:3], e["target_code"][:3]) for e in evs if e["cameo_code"] == "046"}
+    assert pairs == {("KEN", "UGA"), ("UGA", "KEN")}
+
+
+@pytest.mark.parametrize("text, code, target", [
+    ("The Kenyan government responded by blaming Uganda for the violence.", "112", "UGA"),
+    ("Kenya reacted by recalling its ambassador from Uganda.", "161", "UGA"),
+])
+def test_by_doing_takes_the_subject_of_the_verb_it_modifies(code_text, text, code, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"][:3], e["target_code"]) for e in evs] == [(code, "KEN", target)]
+
+
+def test_first_person_of_a_private_speaker_is_no_actor(code_text):
+    assert code_text('"I shot him in the parking lot," Clark said.') == []
+
+
+@pytest.mark.parametrize("text, code, source, target", [
+    ("Kenya vowed to retaliate against Uganda.", "1384", "KEN", "UGA"),
+    ("Kenya warned it would respond with force if Uganda attacked.", "138", "KEN", "UGA"),
+    ('"We will not hesitate to use force," the Kenyan defense minister said.', "1384", "KENMIL", None),
+])
+def test_vows_and_warnings_of_force_are_threats(code_text, text, code, source, target):
+    evs = code_text(text)
+    assert [(e["cameo_code"], e["source_code"], e["target_code"]) for e in evs] == [(code, source, target)]
+
+
+def test_what_another_party_would_do_is_no_threat_by_the_speaker(code_text):
+    evs = code_text("The Kenyan president said Uganda would retaliate.")
+    assert not any(e["cameo_root"] == "13" for e in evs)
+
+
+def test_what_an_appeal_asks_for_is_no_event_of_its_own(code_text):
+    evs = code_text("Kenyan senators urged the foreign minister to work with Uganda to intercept and stop the arms shipments.")
+    assert [(e["cameo_root"], e["source_code"], e["target_code"]) for e in evs] == [("02", "KENLEG", "KENGOV")]
+
+
+def test_a_question_whether_someone_responded_is_no_statement(code_text):
+    assert code_text("The Kenyan senator's office did not respond to an inquiry about whether "
+                     "the foreign minister has responded to the letter.") == []
+
+
+def test_a_continuing_quote_keeps_its_speaker(code_text):
+    evs = code_text('"The border must stay open," Kenyan Foreign Minister Raychelle Omamo said on Monday. '
+                    '"I urge the Ugandan government to release the prisoners."')
+    hits = [e for e in evs if e["cameo_root"] == "02"]
+    assert [(e["source_code"], e["target_code"]) for e in hits] == [("KENGOV", "UGAGOV")]
+    # a sentence outside the quote ends it
+    evs = code_text('"The border must stay open," Kenyan Foreign Minister Raychelle Omamo said on Monday. '
+                    'Traders waited at the crossing. "I urge the Ugandan government to release the prisoners."')
+    assert not [e for e in evs if e["cameo_root"] == "02"]
