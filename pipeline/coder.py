@@ -107,6 +107,24 @@ class Grammar:
 NO_GRAMMAR = Grammar()
 
 
+@dataclass(frozen=True)
+class MaterialGrammar:
+    """Word sets for material acts (codebooks/cameo/synsets/grammar.csv): `&HUMAN_PATIENT`, people
+    an act is done to though no actor table knows them ("the suspect was arrested", "his mother
+    was detained"); `&RESULT`, verbs through which an event noun is said to have happened ("led to
+    the destruction of", "resulted in the deaths of"); `&TOLL_HEADS`, the heads of a casualty list
+    ("were among those killed", "among the dead")."""
+
+    human_patient: frozenset[str] = frozenset()
+    result: frozenset[str] = frozenset()
+    toll_heads: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_synsets(cls, synsets) -> MaterialGrammar:
+        get = lambda name: synsets.get(name, frozenset())  # noqa: E731
+        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"))
+
+
 class PatternIndex:
     def __init__(self, books: Codebooks):
         self.by_lemma: dict[tuple[str, str], list[Pattern]] = {}
@@ -526,6 +544,7 @@ class EventCoder:
         self.books = books
         self.index = PatternIndex(books)
         self.grammar = Grammar.from_synsets(books.cameo.synsets)
+        self.material = MaterialGrammar.from_synsets(books.cameo.synsets)
         self.matcher = ActorMatcher(nlp, books.actors)
         meta = getattr(nlp, "meta", {}) or {}
         name = f"{meta['lang']}_{meta['name']}" if meta.get("lang") and meta.get("name") else None
@@ -789,7 +808,7 @@ class EventCoder:
                 noun, npat = self._harm_in_attack(tok, pattern)
                 if noun is not None:
                     subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-                    passive_victims = [a for a in self._actors(subj, ctx) if a.code] if subj is not None else []
+                    passive_victims = [a for a in self._patients(subj, ctx) if a.code or a.is_person] if subj is not None else []
             if noun is not None:
                 # One event: the attack, with the verb's victims as its targets.
                 victims = passive_victims if passive_victims is not None else [
@@ -863,24 +882,40 @@ class EventCoder:
             code = self.books.cameo.family_code("demand", pattern.code)
             return self._pairs(tok, code, f"obligation.demand>{pattern.pattern_id}", [speaker], obliged)
         agentless = False
-        if is_passive(tok):
+        if pattern.roles == "patient" and not is_passive(tok):
+            # "went on trial", "stood trial": the subject undergoes the act; who does it is the
+            # "by"/"from" object, else no one named.
+            agent = agent_of(tok) or next((p for w, p, d in _preps(tok) if w == "from" and d), None)
+            sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
+            subj = subject_of(tok)
+            targets = self._patients(subj, ctx) if subj is not None else []
+            agentless = not sources
+            if self._future_family(tok, pattern.code) or not _realis(tok, self.grammar):
+                return []  # "will stand trial": no one threatens, nothing happened yet
+        elif is_passive(tok):
             agent = agent_of(tok)
             agentless = agent is None
             sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             if subj is None and _stative_participle(tok):
                 subj = subject_of(tok.head)
+            if subj is None:
+                subj = self._toll_victims(tok)  # "18 soldiers and five civilians were among those killed"
             if subj is None and tok.dep_ == "acl":
                 subj = tok.head
                 if subj.pos_ != "PROPN" and subj.i not in ctx.mentions:
                     # "a Chinese proposal made on Monday": the noun is the thing acted on, and
                     # its nationality names its author, not a target.
                     subj, agentless = None, False
-            targets = self._actors(subj, ctx) if subj is not None else []
+            targets = self._patients(subj, ctx) if subj is not None else []
         else:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
+            if not any(t.code for t in targets) and pattern.code[:2] in MATERIAL_ROOTS:
+                # "police arrested the suspect": a person no actor table knows is still the target
+                obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+                targets = [t for t in self._patients(obj, ctx) if t.is_person and not t.code] or targets
         code, pid = pattern.code, pattern.pattern_id
         family = "reject" if refused else self._future_family(tok, code)
         if family:
@@ -920,6 +955,33 @@ class EventCoder:
                     if a is not None and a.code and a.country not in own:
                         return [a]
         return []
+
+    def _patients(self, tok, ctx) -> list[Actor]:
+        """Whom an act is done to: the actors there, else the people no actor table knows
+        (`&HUMAN_PATIENT`: "the suspect", "his mother, father and sister"), uncoded, words kept."""
+        actors = self._actors(tok, ctx)
+        if any(_participant(a) for a in actors) or tok is None:
+            return actors
+        out = []
+        for t in _expand(tok):
+            if t.pos_ != "NOUN" or not ({t.lemma_.lower(), t.lower_} & self.material.human_patient):
+                continue
+            left = min([t.i] + [c.left_edge.i for c in t.children
+                                if c.dep_ in ("compound", "amod", "nummod", "poss") and c.i < t.i])
+            span = t.doc[left:t.i + 1]
+            out.append(Actor(None, None, None, span.text, span.start_char, span.end_char, is_person=True, origin="none"))
+        return out or actors
+
+    def _toll_victims(self, tok):
+        """"18 soldiers and five civilians were among those killed": the subject of the clause whose
+        "among those" the participle describes."""
+        head = tok.head
+        if tok.dep_ != "acl" or head.lower_ not in self.material.toll_heads or head.dep_ != "pobj":
+            return None
+        prep = head.head
+        if prep.lower_ != "among" or prep.head.i == prep.i:
+            return None
+        return next((c for c in prep.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
     def _statement_author(self, tok):
         """"X issued a statement condemning Y": the author of the statement condemns."""
@@ -1096,7 +1158,7 @@ class EventCoder:
         if dep == "nsubj":
             ok = bool(keys & g.occur)
         elif dep in ("nsubjpass", "dobj", "obj"):
-            ok = bool(keys & g.perform)
+            ok = bool(keys & g.perform) or (dep != "nsubjpass" and verb.lemma_.lower() in self.material.result)
         elif dep == "attr":
             ok = verb.lemma_.lower() == "be" and any(c.dep_ == "expl" for c in verb.children)
         elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("in", "during"):
@@ -1104,6 +1166,10 @@ class EventCoder:
             verb = verb.head
             ok = verb.pos_ == "VERB" and (verb.lemma_.lower() in g.death or (
                 is_passive(verb) and verb.lemma_.lower() in g.occur))
+        elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("to", "in") and \
+                verb.head.lemma_.lower() in self.material.result:
+            verb = verb.head  # "led to the destruction of", "resulted in the deaths of"
+            ok = verb.pos_ in ("VERB", "AUX")
         elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ == "under":
             verb = verb.head
             ok = verb.lemma_.lower() in g.undergo  # "the convoy came under attack"
@@ -1120,7 +1186,7 @@ class EventCoder:
         if not (verb.lemma_.lower() in self.grammar.death | self.grammar.undergo or is_passive(verb)):
             return []
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        return [a for a in self._actors(subj, ctx) if _participant(a)] if subj is not None else []
+        return [a for a in self._patients(subj, ctx) if _participant(a)] if subj is not None else []
 
     def _participation(self, tok):
         """The subject of "X were engaged / involved in <event noun>" (a stative passive)."""
@@ -1532,6 +1598,7 @@ class EventCoder:
         return events
 
 
+MATERIAL_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
 CROWD_COUNTS = {"thousand", "hundred", "dozen", "million", "ten", "score"}
 MOOD_COPULAS = {"be", "remain", "stay", "appear", "seem", "sound", "feel"}
 BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "before", "because", "when",
