@@ -1,0 +1,82 @@
+"""Material acts on real-news phrasing (roots 06-09, 14-20): sentences written for these tests."""
+
+import pytest
+
+from tests.test_coder import find
+
+
+def one(events, root):
+    hits = find(events, root)
+    assert len(hits) == 1, [(e["cameo_code"], e["source_text"], e["target_text"]) for e in events]
+    return hits[0]
+
+
+# ----------------------------------------------------------------- people no actor table knows
+
+def test_agentless_arrest_of_a_suspect_targets_the_suspect(code_text):
+    ev = one(code_text("The suspect was arrested at the scene on Friday."), "17")
+    assert ev["cameo_code"] == "173" and ev["source_code"] is None
+    assert ev["target_text"] == "suspect" and ev["target_code"] is None
+
+
+def test_relatives_detained_are_the_target(code_text):
+    ev = one(code_text("His mother was detained in Izmir, the agency said."), "17")
+    assert "mother" in ev["target_text"] and ev["source_text"] is None
+
+
+def test_police_arrest_a_person_by_a_common_noun(code_text):
+    ev = one(code_text("Police in Toronto arrested the shooter on Friday."), "17")
+    assert ev["source_agent"] == "COP" and ev["target_text"] == "shooter"
+
+
+def test_a_thing_that_was_arrested_is_no_person(code_text):
+    # "arrest the decline" is a negative pattern; a plain thing as a passive subject is no target.
+    assert not find(code_text("The tickets were seized on Monday."), "17")
+
+
+# ----------------------------------------------------------------- the subject undergoes the act
+
+def test_went_on_trial_makes_the_defendant_the_target(code_text):
+    ev = one(code_text("The former interior minister went on trial in Nairobi on Monday."), "17")
+    assert ev["cameo_code"] == "173" and ev["pattern_id"] == "173.go-on-trial"
+    assert ev["source_code"] is None and "minister" in ev["target_text"]
+
+
+def test_stood_trial_and_appeared_in_court(code_text):
+    ev = one(code_text("The opposition leader stood trial on Tuesday."), "17")
+    assert ev["source_code"] is None and ev["target_agent"] == "OPP"
+    ev = one(code_text("Two Kenyan men appeared in court in Mombasa on Monday."), "17")
+    assert ev["source_code"] is None and ev["target_code"] == "KENCVL"
+
+
+def test_will_stand_trial_is_no_event_and_no_threat(code_text):
+    events = code_text("The opposition leader will stand trial in June.")
+    assert not find(events, "17") and not find(events, "13")
+
+
+def test_patient_roles_column_is_validated(tmp_path):
+    import shutil
+
+    from pipeline.codebook.loader import CodebookError, load_codebooks
+    from tests.conftest import ROOT
+
+    books = tmp_path / "codebooks"
+    shutil.copytree(ROOT / "codebooks", books)
+    path = books / "cameo" / "patterns" / "17.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "173.bad-role,173,verb,face,,jail,,,,,agent,bad\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebooks(books)
+    assert "17.csv" in str(err.value) and "roles" in str(err.value)
+
+
+# ----------------------------------------------------------------- casualty lists, results
+
+def test_casualty_list_gives_one_event_per_victim_group(code_text):
+    events = find(code_text("Eighteen Nigerian soldiers and five civilians were among those killed in Borno."), "18")
+    assert {e["target_agent"] for e in events} == {"MIL", "CVL"}
+    assert all(e["source_code"] is None for e in events)
+
+
+def test_fighting_that_led_to_the_destruction_of_homes(code_text):
+    events = code_text("The fighting in Darfur led to the destruction of 200 homes last week.")
+    assert [e["cameo_code"] for e in events if e["cameo_root"] == "17"] == ["1712"]
