@@ -243,6 +243,8 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
         obj_forms = set().union(*(phrase_forms(o, grammar) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
+    # "sent troops to help the army": the parser attaches a purpose infinitive as an adverbial clause.
+    xcomps += [c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)]
     xcomp_forms = {c.lemma_.lower() for c in xcomps}
     # "found him guilty", "declared the vote invalid": an adjective complement (not negated)
     # satisfies a lemma-list xcomp constraint.
@@ -912,6 +914,8 @@ class EventCoder:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
+            if pattern.object is not None and targets and self._own_forces(tok, targets, sources):
+                targets = []  # "Russia sent troops to help X": the troops sent are its own, not a target
             if not any(t.code for t in targets) and pattern.code[:2] in MATERIAL_ROOTS:
                 # "police arrested the suspect": a person no actor table knows is still the target
                 obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
@@ -971,6 +975,16 @@ class EventCoder:
             span = t.doc[left:t.i + 1]
             out.append(Actor(None, None, None, span.text, span.start_char, span.end_char, is_person=True, origin="none"))
         return out or actors
+
+    def _own_forces(self, tok, targets, sources) -> bool:
+        """The targets are the forces the verb moves ("sent troops", "deployed its soldiers"): armed
+        bodies in the direct object, of the source's country or none."""
+        objects = {o.i for o in _objects(tok)}
+        own = {s.country for s in sources} | {None, "---"}
+        return bool(objects) and all(
+            t.agent in self.grammar.armed_agents and t.country in own and any(
+                o.idx <= t.start < o.idx + len(o.text) or t.start <= o.idx < t.end for o in (tok.doc[i] for i in objects))
+            for t in targets)
 
     def _toll_victims(self, tok):
         """"18 soldiers and five civilians were among those killed": the subject of the clause whose

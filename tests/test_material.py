@@ -80,3 +80,39 @@ def test_casualty_list_gives_one_event_per_victim_group(code_text):
 def test_fighting_that_led_to_the_destruction_of_homes(code_text):
     events = code_text("The fighting in Darfur led to the destruction of 200 homes last week.")
     assert [e["cameo_code"] for e in events if e["cameo_root"] == "17"] == ["1712"]
+
+
+# ----------------------------------------------------------------- military support, rescues, operations
+
+def test_troops_sent_to_help_an_ally_are_military_aid_to_the_ally(code_text):
+    ev = one(code_text("Russia sent troops to help the Syrian army last year."), "07")
+    assert ev["cameo_code"] == "072" and ev["source_code"] == "RUS" and ev["target_code"] == "SYRMIL"
+
+
+def test_troops_sent_are_never_their_senders_target(code_text):
+    events = code_text("Russia sent troops to the Syrian port of Tartus.")
+    assert not [e for e in events if e["target_text"] == "troops"]
+
+
+def test_hostages_rescued_without_a_named_rescuer(code_text):
+    ev = one(code_text("All the hostages were rescued on Wednesday, the Pakistani army said."), "07")
+    assert ev["cameo_code"] == "074" and ev["source_code"] is None and "hostages" in ev["target_text"]
+
+
+def test_army_rescue_of_hostages_is_protection(code_text):
+    ev = one(code_text("Nigerian soldiers rescued 20 hostages in Borno on Monday."), "07")
+    assert ev["cameo_code"] == "074" and ev["source_code"] == "NGAMIL"
+
+
+def test_operations_against_militants_are_military_force(code_text):
+    ev = one(code_text("The Pakistani army is conducting operations against the militants in Khyber."), "19")
+    assert ev["cameo_code"] == "190" and ev["source_code"] == "PAKMIL" and ev["target_agent"] == "REB"
+
+
+def test_operation_against_corruption_is_no_fighting(code_text):
+    assert not find(code_text("Kenyan police launched an operation against corruption in Nairobi."), "19")
+
+
+def test_arsonists_are_criminals(code_text):
+    events = code_text("Arsonists torched two Kenyan churches in Garissa on Sunday.")
+    assert events and all(e["source_agent"] == "CRM" and e["source_text"] == "Arsonists" for e in events)
