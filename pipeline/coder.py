@@ -113,16 +113,18 @@ class MaterialGrammar:
     an act is done to though no actor table knows them ("the suspect was arrested", "his mother
     was detained"); `&RESULT`, verbs through which an event noun is said to have happened ("led to
     the destruction of", "resulted in the deaths of"); `&TOLL_HEADS`, the heads of a casualty list
-    ("were among those killed", "among the dead")."""
+    ("were among those killed", "among the dead"); `&FORCE_MOVES`, code prefixes of acts that move
+    the source's own forces ("sent troops", "withdrew its soldiers": the troops are no target)."""
 
     human_patient: frozenset[str] = frozenset()
     result: frozenset[str] = frozenset()
     toll_heads: frozenset[str] = frozenset()
+    force_moves: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> MaterialGrammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
-        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"))
+        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"))
 
 
 class PatternIndex:
@@ -914,7 +916,8 @@ class EventCoder:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             targets = self._target_candidates(tok, pattern, ctx)
-            if pattern.object is not None and targets and self._own_forces(tok, targets, sources):
+            if pattern.object is not None and targets and pattern.code.startswith(tuple(self.material.force_moves)) \
+                    and self._own_forces(tok, targets, sources):
                 targets = []  # "Russia sent troops to help X": the troops sent are its own, not a target
             if not any(t.code for t in targets) and pattern.code[:2] in MATERIAL_ROOTS:
                 # "police arrested the suspect": a person no actor table knows is still the target
