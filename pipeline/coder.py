@@ -114,17 +114,19 @@ class MaterialGrammar:
     was detained"); `&RESULT`, verbs through which an event noun is said to have happened ("led to
     the destruction of", "resulted in the deaths of"); `&TOLL_HEADS`, the heads of a casualty list
     ("were among those killed", "among the dead"); `&FORCE_MOVES`, code prefixes of acts that move
-    the source's own forces ("sent troops", "withdrew its soldiers": the troops are no target)."""
+    the source's own forces ("sent troops", "withdrew its soldiers": the troops are no target);
+    `&PHYSICAL_TARGETS`, things that "came under attack/fire" by force ("the train", "a convoy")."""
 
     human_patient: frozenset[str] = frozenset()
     result: frozenset[str] = frozenset()
     toll_heads: frozenset[str] = frozenset()
     force_moves: frozenset[str] = frozenset()
+    physical_targets: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> MaterialGrammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
-        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"))
+        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"), get("&PHYSICAL_TARGETS"))
 
 
 class PatternIndex:
@@ -898,8 +900,9 @@ class EventCoder:
                 return []  # "will stand trial": no one threatens, nothing happened yet
         elif is_passive(tok):
             agent = agent_of(tok)
-            agentless = agent is None
             sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
+            # "were freed by their captors": an agent no table knows is no named agent either
+            agentless = agent is None or (pattern.code[:2] in MATERIAL_ROOTS and not any(_participant(a) for a in sources))
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             if subj is None and _stative_participle(tok):
                 subj = subject_of(tok.head)
@@ -988,6 +991,14 @@ class EventCoder:
             t.agent in self.grammar.armed_agents and t.country in own and any(
                 o.idx <= t.start < o.idx + len(o.text) or t.start <= o.idx < t.end for o in (tok.doc[i] for i in objects))
             for t in targets)
+
+    def _physical_subject(self, tok) -> bool:
+        """"The train came under attack": what came under it is a thing force is used on
+        (`&PHYSICAL_TARGETS`), not a person or a policy that words attack."""
+        verb = tok.head.head
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subj is not None and bool({subj.lemma_.lower(), *(f"{m.lemma_.lower()} {subj.lemma_.lower()}" for m in subj.children
+                                                                  if m.dep_ == "compound")} & self.material.physical_targets)
 
     def _toll_victims(self, tok):
         """"18 soldiers and five civilians were among those killed": the subject of the clause whose
@@ -1117,7 +1128,8 @@ class EventCoder:
             if not self.grammar.stands_without_agent(pattern.code):
                 return []
             targets = targets or self._victims(tok, ctx)
-            if tok.head.lower_ == "under" and not any(t.agent in self.grammar.armed_agents for t in targets):
+            if tok.head.lower_ == "under" and not any(t.agent in self.grammar.armed_agents for t in targets) \
+                    and not self._physical_subject(tok):
                 return []  # "the minister came under attack from critics": words, not force
             sources = self._from_whom(tok, ctx)
             unknown_source = not sources

@@ -116,3 +116,25 @@ def test_operation_against_corruption_is_no_fighting(code_text):
 def test_arsonists_are_criminals(code_text):
     events = code_text("Arsonists torched two Kenyan churches in Garissa on Sunday.")
     assert events and all(e["source_agent"] == "CRM" and e["source_text"] == "Arsonists" for e in events)
+
+
+# ----------------------------------------------------------------- agents no table knows, things attacked
+
+def test_freed_by_captors_no_table_knows_is_still_a_release(code_text):
+    ev = one(code_text("The schoolgirls were freed by their captors on Tuesday in Zamfara."), "08")
+    assert ev["cameo_code"] == "0841" and "schoolgirls" in (ev["target_text"] or "")
+
+
+def test_a_train_that_came_under_attack_was_attacked(code_text):
+    ev = one(code_text("The train came under a bomb and gun attack near Sibi on Tuesday."), "18")
+    assert ev["cameo_code"] == "183" and ev["source_code"] is None
+
+
+def test_a_plan_that_came_under_attack_was_criticised_not_attacked(code_text):
+    events = code_text("The plan came under attack on Tuesday.")
+    assert not [e for e in events if e["cameo_root"] in ("18", "19", "20")]
+
+
+def test_rearrest_is_an_arrest(code_text):
+    ev = one(code_text("Kenyan police rearrested the opposition leader in July."), "17")
+    assert ev["cameo_code"] == "173" and ev["target_agent"] == "OPP"
