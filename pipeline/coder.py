@@ -115,18 +115,21 @@ class MaterialGrammar:
     the destruction of", "resulted in the deaths of"); `&TOLL_HEADS`, the heads of a casualty list
     ("were among those killed", "among the dead"); `&FORCE_MOVES`, code prefixes of acts that move
     the source's own forces ("sent troops", "withdrew its soldiers": the troops are no target);
-    `&PHYSICAL_TARGETS`, things that "came under attack/fire" by force ("the train", "a convoy")."""
+    `&PHYSICAL_TARGETS`, things that "came under attack/fire" by force ("the train", "a convoy");
+    `&MATERIEL`, weapons a source launches or sends ("drones", "missiles", "warships")."""
 
     human_patient: frozenset[str] = frozenset()
     result: frozenset[str] = frozenset()
     toll_heads: frozenset[str] = frozenset()
     force_moves: frozenset[str] = frozenset()
     physical_targets: frozenset[str] = frozenset()
+    materiel: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> MaterialGrammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
-        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"), get("&PHYSICAL_TARGETS"))
+        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"), get("&PHYSICAL_TARGETS"),
+                   get("&MATERIEL"))
 
 
 class PatternIndex:
@@ -918,10 +921,15 @@ class EventCoder:
         else:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
+            if subj is not None and pattern.code[:2] in MATERIAL_ROOTS and not any(_participant(a) for a in sources):
+                # "the driver shot at both officers": a person no table knows still did it
+                sources = [a for a in self._patients(subj, ctx) if a.is_person and not a.code] or sources
             targets = self._target_candidates(tok, pattern, ctx)
-            if pattern.object is not None and targets and pattern.code.startswith(tuple(self.material.force_moves)) \
-                    and self._own_forces(tok, targets, sources):
-                targets = []  # "Russia sent troops to help X": the troops sent are its own, not a target
+            if pattern.object is not None and targets and self._own_forces(tok, pattern, targets, sources):
+                # "Russia sent troops to help X", "launched 150 drones at Ukraine": the forces and
+                # weapons sent are the source's own, not a target; whom they are aimed at may be.
+                targets = [a for w, p, d in _preps(tok) if w in TARGET_PREPS and w != "by" and d
+                           for a in self._actors(p, ctx) if a.code]
             if not any(t.code for t in targets) and pattern.code[:2] in MATERIAL_ROOTS:
                 # "police arrested the suspect": a person no actor table knows is still the target
                 obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
@@ -982,15 +990,24 @@ class EventCoder:
             out.append(Actor(None, None, None, span.text, span.start_char, span.end_char, is_person=True, origin="none"))
         return out or actors
 
-    def _own_forces(self, tok, targets, sources) -> bool:
-        """The targets are the forces the verb moves ("sent troops", "deployed its soldiers"): armed
-        bodies in the direct object, of the source's country or none."""
-        objects = {o.i for o in _objects(tok)}
-        own = {s.country for s in sources} | {None, "---"}
-        return bool(objects) and all(
-            t.agent in self.grammar.armed_agents and t.country in own and any(
-                o.idx <= t.start < o.idx + len(o.text) or t.start <= o.idx < t.end for o in (tok.doc[i] for i in objects))
-            for t in targets)
+    def _own_forces(self, tok, pattern: Pattern, targets, sources) -> bool:
+        """The targets are the forces or weapons the verb moves ("sent troops", "deployed its
+        soldiers", "launched 150 drones"): armed bodies in the direct object, of the source's
+        country (or of none, for acts that move forces: `&FORCE_MOVES`), or `&MATERIEL` of the
+        source's own country."""
+        objects = [o for o in _objects(tok)]
+        countries = {s.country for s in sources if s.country}
+        moves = pattern.code.startswith(tuple(self.material.force_moves))
+        own = countries | {None, "---"} if moves else countries
+
+        def in_object(t):
+            return next((o for o in objects if o.idx <= t.start < o.idx + len(o.text) or t.start <= o.idx < t.end), None)
+
+        def sent(t):
+            o = in_object(t)
+            return o is not None and t.agent in self.grammar.armed_agents and t.country in own and (
+                moves or o.lemma_.lower() in self.material.materiel)
+        return bool(objects) and all(sent(t) for t in targets)
 
     def _physical_subject(self, tok) -> bool:
         """"The train came under attack": what came under it is a thing force is used on

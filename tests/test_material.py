@@ -138,3 +138,34 @@ def test_a_plan_that_came_under_attack_was_criticised_not_attacked(code_text):
 def test_rearrest_is_an_arrest(code_text):
     ev = one(code_text("Kenyan police rearrested the opposition leader in July."), "17")
     assert ev["cameo_code"] == "173" and ev["target_agent"] == "OPP"
+
+
+def test_a_person_no_table_knows_is_the_source_of_a_material_act(code_text):
+    ev = one(code_text("The driver of the truck shot at two Kenyan police officers in Nakuru."), "19")
+    assert ev["source_text"] == "driver" and ev["source_code"] is None and ev["target_agent"] == "COP"
+
+
+def test_a_person_no_table_knows_makes_no_statement(code_text):
+    assert not code_text("The driver said the road was closed.")
+
+
+def test_drones_launched_are_the_launchers_own_and_the_target_is_whom_they_hit(code_text):
+    ev = one(code_text("Russia launched 150 drones at Ukraine overnight."), "19")
+    assert ev["source_code"] == "RUS" and ev["target_code"] == "UKR"
+
+
+def test_soldiers_killed_by_militants_stay_the_target(code_text):
+    ev = one(code_text("Militants killed four Nigerian soldiers in Borno on Sunday."), "19")
+    assert ev["target_code"] == "NGAMIL"
+
+
+# ----------------------------------------------------------------- sanctions, reduced relations
+
+@pytest.mark.parametrize("text,code,source,target", [
+    ("Washington paused intelligence sharing with Kyiv on Monday.", "160", "USA", "UKR"),
+    ("China retaliated with tariffs on U.S. farm goods.", "163", "CHN", "USA"),
+    ("The European Union imposed a travel ban on Belarusian officials.", "163", "IGO", "BLR"),
+])
+def test_reductions_of_relations_and_sanctions(code_text, text, code, source, target):
+    ev = one(code_text(text), "16")
+    assert ev["cameo_code"] == code and ev["source_code"].startswith(source) and ev["target_code"].startswith(target)
