@@ -8,6 +8,7 @@ appeal, intent, demand, rejection or threat.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import hashlib
@@ -116,7 +117,8 @@ class MaterialGrammar:
     ("were among those killed", "among the dead"); `&FORCE_MOVES`, code prefixes of acts that move
     the source's own forces ("sent troops", "withdrew its soldiers": the troops are no target);
     `&PHYSICAL_TARGETS`, things that "came under attack/fire" by force ("the train", "a convoy");
-    `&MATERIEL`, weapons a source launches or sends ("drones", "missiles", "warships")."""
+    `&MATERIEL`, weapons a source launches or sends ("drones", "missiles", "warships"); `&PARTICULAR`,
+    code prefixes whose definite event nouns are events that happened ("the kidnapping of the girls")."""
 
     human_patient: frozenset[str] = frozenset()
     result: frozenset[str] = frozenset()
@@ -124,12 +126,13 @@ class MaterialGrammar:
     force_moves: frozenset[str] = frozenset()
     physical_targets: frozenset[str] = frozenset()
     materiel: frozenset[str] = frozenset()
+    particular: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> MaterialGrammar:
         get = lambda name: synsets.get(name, frozenset())  # noqa: E731
         return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"), get("&PHYSICAL_TARGETS"),
-                   get("&MATERIEL"))
+                   get("&MATERIEL"), get("&PARTICULAR"))
 
 
 class PatternIndex:
@@ -1136,7 +1139,8 @@ class EventCoder:
             # "Clashes erupted in Khartoum", "an attack was carried out": a nominal event with no
             # named agent is written when the sentence says it happened (not "attacks are rising",
             # "fears of an attack").
-            if not self._occurred(tok):
+            occurred = self._occurred(tok)
+            if not occurred and not (pattern.code.startswith(tuple(self.material.particular)) and self._particular_event(tok)):
                 return []
             between = self._between(tok, ctx)
             if len({_identity(a) for a in between}) >= 2:
@@ -1150,6 +1154,15 @@ class EventCoder:
                 return []  # "the minister came under attack from critics": words, not force
             sources = self._from_whom(tok, ctx)
             unknown_source = not sources
+            if not occurred:
+                # "the kidnapping of the girls", "his arrest": a particular event, named by whom it
+                # was done to (an actor in its own "of"/"on" phrase or its possessor).
+                targets = [a for w, p, d in _preps(tok) if w in ("of", "on", "against") and d
+                           for a in self._patients(p, ctx) if _participant(a)]
+                targets += [a for c in tok.children if c.dep_ == "poss" and c.lower_ not in CALENDAR_WORDS
+                            for a in self._patients(c, ctx) if _participant(a)]  # "his arrest" (not "Sunday's bombing")
+                if not targets:
+                    return []
         if not targets:
             for word, pobj, _d in _preps(tok):
                 if word in ("on", "against", "with", "of", "to", "at", "for") and word != "by":
@@ -1222,6 +1235,17 @@ class EventCoder:
         else:
             ok = False
         return ok and _realis(verb, g)
+
+    def _particular_event(self, tok) -> bool:
+        """A definite event noun ("the kidnapping of the girls", "his arrest last month") in a clause
+        that reports, not one that plans, fears or negates: an event that happened."""
+        if tok.tag_ != "NN" or not any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ("the", "this")) for c in tok.children):
+            return False
+        if any(c.lower_ in self.grammar.generic_quant for c in tok.children if c.dep_ in ("det", "amod", "advmod")):
+            return False
+        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        return verb is not None and _realis(verb, self.grammar) and not self._has_future_aux(verb) and \
+            verb.lemma_.lower() not in self.grammar.plan_verbs | self.grammar.halt_verbs
 
     def _victims(self, tok, ctx) -> list[Actor]:
         """Who died or was hurt in an event noun ("21 passengers died in the attack")."""
@@ -1644,6 +1668,7 @@ class EventCoder:
         return events
 
 
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name, "today", "yesterday") if w)
 MATERIAL_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
 CROWD_COUNTS = {"thousand", "hundred", "dozen", "million", "ten", "score"}
 MOOD_COPULAS = {"be", "remain", "stay", "appear", "seem", "sound", "feel"}

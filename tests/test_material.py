@@ -169,3 +169,20 @@ def test_soldiers_killed_by_militants_stay_the_target(code_text):
 def test_reductions_of_relations_and_sanctions(code_text, text, code, source, target):
     ev = one(code_text(text), "16")
     assert ev["cameo_code"] == code and ev["source_code"].startswith(source) and ev["target_code"].startswith(target)
+
+
+# ----------------------------------------------------------------- particular events named by a noun
+
+def test_the_kidnapping_of_the_girls_happened(code_text):
+    ev = one(code_text("The kidnapping of the schoolgirls shocked Nigeria."), "18")
+    assert ev["cameo_code"] == "181" and ev["source_code"] is None and "schoolgirls" in ev["target_text"]
+
+
+def test_the_arrest_of_a_leader_happened(code_text):
+    ev = one(code_text("The arrest of the opposition leader sparked anger in Kampala."), "17")
+    assert ev["target_agent"] == "OPP"
+
+
+def test_a_feared_arrest_and_a_day_named_bombing_are_no_particular_events(code_text):
+    assert not find(code_text("They fear the arrest of more activists."), "17")
+    assert not find(code_text("The Pakistani Taliban claimed responsibility for Sunday's bombing."), "18")
