@@ -924,7 +924,7 @@ class EventCoder:
         else:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
-            if subj is not None and pattern.code[:2] in MATERIAL_ROOTS and not any(_participant(a) for a in sources):
+            if subj is not None and pattern.code[:2] in FORCE_ROOTS and not any(_participant(a) for a in sources):
                 # "the driver shot at both officers": a person no table knows still did it
                 sources = [a for a in self._patients(subj, ctx) if a.is_person and not a.code] or sources
             targets = self._target_candidates(tok, pattern, ctx)
@@ -1217,7 +1217,7 @@ class EventCoder:
         if dep == "nsubj":
             ok = bool(keys & g.occur)
         elif dep in ("nsubjpass", "dobj", "obj"):
-            ok = bool(keys & g.perform) or (dep != "nsubjpass" and verb.lemma_.lower() in self.material.result)
+            ok = bool(keys & g.perform)
         elif dep == "attr":
             ok = verb.lemma_.lower() == "be" and any(c.dep_ == "expl" for c in verb.children)
         elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("in", "during"):
@@ -1227,8 +1227,8 @@ class EventCoder:
                 is_passive(verb) and verb.lemma_.lower() in g.occur))
         elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("to", "in") and \
                 verb.head.lemma_.lower() in self.material.result:
-            verb = verb.head  # "led to the destruction of", "resulted in the deaths of"
-            ok = verb.pos_ in ("VERB", "AUX")
+            verb = verb.head  # "led to the destruction of", "resulted in the deaths of" (not "leads to the arrest")
+            ok = verb.pos_ in ("VERB", "AUX") and verb.tag_ in ("VBD", "VBN")
         elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ == "under":
             verb = verb.head
             ok = verb.lemma_.lower() in g.undergo  # "the convoy came under attack"
@@ -1670,6 +1670,7 @@ class EventCoder:
 
 CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name, "today", "yesterday") if w)
 MATERIAL_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
+FORCE_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})  # acts a person no table knows may do
 CROWD_COUNTS = {"thousand", "hundred", "dozen", "million", "ten", "score"}
 MOOD_COPULAS = {"be", "remain", "stay", "appear", "seem", "sound", "feel"}
 BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "before", "because", "when",

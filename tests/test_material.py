@@ -186,3 +186,12 @@ def test_the_arrest_of_a_leader_happened(code_text):
 def test_a_feared_arrest_and_a_day_named_bombing_are_no_particular_events(code_text):
     assert not find(code_text("They fear the arrest of more activists."), "17")
     assert not find(code_text("The Pakistani Taliban claimed responsibility for Sunday's bombing."), "18")
+
+
+def test_information_that_leads_to_an_arrest_is_no_arrest(code_text):
+    assert not find(code_text("Anyone with information that leads to the arrest of the vandals can call police."), "17")
+
+
+def test_firefighters_attacking_flames_use_no_force(code_text):
+    assert not [e for e in code_text("Firefighters launched an initial attack on the flames in the kitchen.")
+                if e["cameo_root"] in ("18", "19", "20")]
