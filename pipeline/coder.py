@@ -1244,7 +1244,9 @@ class EventCoder:
         if any(c.lower_ in self.grammar.generic_quant for c in tok.children if c.dep_ in ("det", "amod", "advmod")):
             return False
         verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
-        return verb is not None and _realis(verb, self.grammar) and not self._has_future_aux(verb) and \
+        if verb is None or (verb.lemma_.lower() in self.material.result and verb.tag_ not in ("VBD", "VBN")):
+            return False  # "information that leads to the arrest of": a hope, not a report
+        return _realis(verb, self.grammar) and not self._has_future_aux(verb) and \
             verb.lemma_.lower() not in self.grammar.plan_verbs | self.grammar.halt_verbs
 
     def _victims(self, tok, ctx) -> list[Actor]:
