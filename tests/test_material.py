@@ -195,3 +195,16 @@ def test_information_that_leads_to_an_arrest_is_no_arrest(code_text):
 def test_firefighters_attacking_flames_use_no_force(code_text):
     assert not [e for e in code_text("Firefighters launched an initial attack on the flames in the kitchen.")
                 if e["cameo_root"] in ("18", "19", "20")]
+
+
+@pytest.mark.parametrize("text", [
+    "Mayo County Council is sanctioning several major developments in the town.",
+    "The orchestra head set off an uproar by performing a concert in Jenin.",
+])
+def test_approvals_and_uproars_are_no_sanctions_or_bombs(code_text, text):
+    assert not [e for e in code_text(text) if e["cameo_root"] in ("16", "18")]
+
+
+def test_captured_inmates_are_arrested_not_occupied(code_text):
+    ev = one(code_text("Three escaped inmates were captured in the Nebraska Sandhills on Tuesday."), "17")
+    assert ev["cameo_code"] == "173"
