@@ -208,3 +208,13 @@ def test_approvals_and_uproars_are_no_sanctions_or_bombs(code_text, text):
 def test_captured_inmates_are_arrested_not_occupied(code_text):
     ev = one(code_text("Three escaped inmates were captured in the Nebraska Sandhills on Tuesday."), "17")
     assert ev["cameo_code"] == "173"
+
+
+@pytest.mark.parametrize("text,code,target", [
+    ("The U.S. paused military assistance to Ukraine last week.", "1622", "UKR"),
+    ("Niger expelled French troops in 2023.", "166", "FRAMIL"),
+])
+def test_paused_aid_and_expelled_forces_reduce_relations(code_text, text, code, target):
+    ev = one(code_text(text), "16")
+    assert ev["cameo_code"] == code and ev["target_code"] == target
+    assert not find(code_text(text), "07")
