@@ -218,3 +218,9 @@ def test_paused_aid_and_expelled_forces_reduce_relations(code_text, text, code, 
     ev = one(code_text(text), "16")
     assert ev["cameo_code"] == code and ev["target_code"] == target
     assert not find(code_text(text), "07")
+
+
+def test_tariffs_on_a_country_by_a_named_author_are_sanctions(code_text):
+    ev = one(code_text("Trump's tariffs on Canadian steel took effect on Wednesday."), "16")
+    assert ev["cameo_code"] == "163" and ev["source_code"].startswith("USA") and ev["target_code"] == "CAN"
+    assert not find(code_text("Tariffs on steel could raise prices."), "16")
