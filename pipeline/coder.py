@@ -925,8 +925,12 @@ class EventCoder:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
             if subj is not None and pattern.code[:2] in FORCE_ROOTS and not any(_participant(a) for a in sources):
-                # "the driver shot at both officers": a person no table knows still did it
-                sources = [a for a in self._patients(subj, ctx) if a.is_person and not a.code] or sources
+                # "Russian missiles struck Kharkiv": whose weapons they are did it; "the driver shot
+                # at both officers": a person no table knows still did it.
+                owners = [a for c in subj.children if c.dep_ in ("amod", "compound", "poss") and c.i < subj.i
+                          for a in self._actors(c, ctx, as_source=True) if a.code] \
+                    if subj.lemma_.lower() in self.material.materiel else []
+                sources = owners or [a for a in self._patients(subj, ctx) if a.is_person and not a.code] or sources
             targets = self._target_candidates(tok, pattern, ctx)
             if pattern.object is not None and targets and self._own_forces(tok, pattern, targets, sources):
                 # "Russia sent troops to help X", "launched 150 drones at Ukraine": the forces and

@@ -224,3 +224,8 @@ def test_tariffs_on_a_country_by_a_named_author_are_sanctions(code_text):
     ev = one(code_text("Trump's tariffs on Canadian steel took effect on Wednesday."), "16")
     assert ev["cameo_code"] == "163" and ev["source_code"].startswith("USA") and ev["target_code"] == "CAN"
     assert not find(code_text("Tariffs on steel could raise prices."), "16")
+
+
+def test_whose_missiles_struck_is_the_source(code_text):
+    ev = one(code_text("Russian missiles struck Kyiv overnight."), "19")
+    assert ev["source_code"] == "RUS" and ev["source_text"] == "Russian"
