@@ -1139,6 +1139,11 @@ class EventCoder:
                 if tok.dep_ != "pobj":
                     targets = verb_targets
         unknown_source = outcome_targets is not None
+        if not sources and unknown_source:
+            between = self._between(tok, ctx)
+            if len({_identity(a) for a in between}) >= 2:
+                # "fighting between the army and the RSF killed thousands": each against the other
+                return self._pairs(tok, pattern.code, pattern.pattern_id, between, [], reciprocal=True)
         if not sources and not unknown_source:
             # "Clashes erupted in Khartoum", "an attack was carried out": a nominal event with no
             # named agent is written when the sentence says it happened (not "attacks are rising",
@@ -1297,6 +1302,10 @@ class EventCoder:
         return (subj, npat) if npat is not None else (None, None)
 
     def _violent_noun(self, tok) -> Pattern | None:
+        if tok is not None and tok.tag_ == "VBG" and tok.dep_ == "nsubj":
+            # "Fighting between the army and the RSF has killed thousands": a gerund event noun
+            npat, _ = match_pattern(tok, self.index.candidates("noun", tok.lower_), self.grammar)
+            return npat if npat is not None and not npat.negative and int(npat.code[:2]) >= 18 else None
         if tok is None or tok.pos_ != "NOUN":
             return None
         npat, _ = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)

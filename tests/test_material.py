@@ -229,3 +229,8 @@ def test_tariffs_on_a_country_by_a_named_author_are_sanctions(code_text):
 def test_whose_missiles_struck_is_the_source(code_text):
     ev = one(code_text("Russian missiles struck Kyiv overnight."), "19")
     assert ev["source_code"] == "RUS" and ev["source_text"] == "Russian"
+
+
+def test_fighting_between_two_parties_that_killed_is_mutual(code_text):
+    events = find(code_text("Fighting between the Sudanese army and the rebels has killed thousands."), "19")
+    assert {(e["source_agent"], e["target_agent"]) for e in events} == {("MIL", "REB"), ("REB", "MIL")}
