@@ -1131,6 +1131,9 @@ class EventCoder:
         verb_targets: list[Actor] = []
         if verb is not None and _in_background_clause(verb):
             verb = None  # "peacekeepers, who are deployed to oversee a ceasefire": a description
+        if verb is not None and pattern.code[:2] in MATERIAL_ROOTS and not _realis(verb, self.grammar) and \
+                self._future_family(verb, pattern.code) is None:
+            verb = None  # "it could see tariffs on Chinese cars": no one imposed them
         if not sources and verb is not None:
             if not is_negated(verb):
                 subj = self._participation(verb) or subject_of(verb)

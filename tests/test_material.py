@@ -234,3 +234,7 @@ def test_whose_missiles_struck_is_the_source(code_text):
 def test_fighting_between_two_parties_that_killed_is_mutual(code_text):
     events = find(code_text("Fighting between the Sudanese army and the rebels has killed thousands."), "19")
     assert {(e["source_agent"], e["target_agent"]) for e in events} == {("MIL", "REB"), ("REB", "MIL")}
+
+
+def test_a_possible_sanction_named_by_a_noun_is_no_event(code_text):
+    assert not find(code_text("If the vote passes, the bill could see tariffs on Chinese cars as high as 45%."), "16")
