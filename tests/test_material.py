@@ -238,3 +238,8 @@ def test_fighting_between_two_parties_that_killed_is_mutual(code_text):
 
 def test_a_possible_sanction_named_by_a_noun_is_no_event(code_text):
     assert not find(code_text("If the vote passes, the bill could see tariffs on Chinese cars as high as 45%."), "16")
+
+
+def test_a_person_sentenced_to_prison_is_detained(code_text):
+    ev = one(code_text("The opposition leader was sentenced to five years in prison on Monday."), "17")
+    assert ev["cameo_code"] == "173" and ev["target_agent"] == "OPP"
