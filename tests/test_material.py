@@ -243,3 +243,9 @@ def test_a_possible_sanction_named_by_a_noun_is_no_event(code_text):
 def test_a_person_sentenced_to_prison_is_detained(code_text):
     ev = one(code_text("The opposition leader was sentenced to five years in prison on Monday."), "17")
     assert ev["cameo_code"] == "173" and ev["target_agent"] == "OPP"
+
+
+def test_clashes_that_a_killing_triggered_happened(code_text):
+    events = find(code_text("The killing triggered clashes between police and protesters in Nairobi."), "14")
+    assert {(e["source_agent"], e["target_agent"]) for e in events} == {("COP", "CVL"), ("CVL", "COP")}
+    assert not find(code_text("Analysts fear the vote could trigger clashes in Nairobi."), "14")
