@@ -8,6 +8,7 @@ appeal, intent, demand, rejection or threat.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import hashlib
@@ -129,6 +130,33 @@ class Grammar:
 NO_GRAMMAR = Grammar()
 
 
+@dataclass(frozen=True)
+class MaterialGrammar:
+    """Word sets for material acts (codebooks/cameo/synsets/grammar.csv): `&HUMAN_PATIENT`, people
+    an act is done to though no actor table knows them ("the suspect was arrested", "his mother
+    was detained"); `&RESULT`, verbs through which an event noun is said to have happened ("led to
+    the destruction of", "resulted in the deaths of"); `&TOLL_HEADS`, the heads of a casualty list
+    ("were among those killed", "among the dead"); `&FORCE_MOVES`, code prefixes of acts that move
+    the source's own forces ("sent troops", "withdrew its soldiers": the troops are no target);
+    `&PHYSICAL_TARGETS`, things that "came under attack/fire" by force ("the train", "a convoy");
+    `&MATERIEL`, weapons a source launches or sends ("drones", "missiles", "warships"); `&PARTICULAR`,
+    code prefixes whose definite event nouns are events that happened ("the kidnapping of the girls")."""
+
+    human_patient: frozenset[str] = frozenset()
+    result: frozenset[str] = frozenset()
+    toll_heads: frozenset[str] = frozenset()
+    force_moves: frozenset[str] = frozenset()
+    physical_targets: frozenset[str] = frozenset()
+    materiel: frozenset[str] = frozenset()
+    particular: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_synsets(cls, synsets) -> MaterialGrammar:
+        get = lambda name: synsets.get(name, frozenset())  # noqa: E731
+        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"), get("&PHYSICAL_TARGETS"),
+                   get("&MATERIEL"), get("&PARTICULAR"))
+
+
 class PatternIndex:
     def __init__(self, books: Codebooks):
         self.by_lemma: dict[tuple[str, str], list[Pattern]] = {}
@@ -247,6 +275,8 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
         obj_forms = set().union(*(phrase_forms(o, grammar) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
+    # "sent troops to help the army": the parser attaches a purpose infinitive as an adverbial clause.
+    xcomps += [c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)]
     xcomp_forms = {c.lemma_.lower() for c in xcomps}
     # "found him guilty", "declared the vote invalid": an adjective complement (not negated)
     # satisfies a lemma-list xcomp constraint.
@@ -552,6 +582,7 @@ class EventCoder:
         self.books = books
         self.index = PatternIndex(books)
         self.grammar = Grammar.from_synsets(books.cameo.synsets)
+        self.material = MaterialGrammar.from_synsets(books.cameo.synsets)
         self.matcher = ActorMatcher(nlp, books.actors)
         meta = getattr(nlp, "meta", {}) or {}
         name = f"{meta['lang']}_{meta['name']}" if meta.get("lang") and meta.get("name") else None
@@ -840,7 +871,7 @@ class EventCoder:
                 noun, npat = self._harm_in_attack(tok, pattern)
                 if noun is not None:
                     subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-                    passive_victims = [a for a in self._actors(subj, ctx) if a.code] if subj is not None else []
+                    passive_victims = [a for a in self._patients(subj, ctx) if a.code or a.is_person] if subj is not None else []
             if noun is not None:
                 # One event: the attack, with the verb's victims as its targets.
                 victims = passive_victims if passive_victims is not None else [
@@ -923,20 +954,33 @@ class EventCoder:
             code = self.books.cameo.family_code("demand", pattern.code)
             return self._pairs(tok, code, f"obligation.demand>{pattern.pattern_id}", [speaker], obliged)
         agentless = False
-        if is_passive(tok):
-            agent = agent_of(tok)
-            agentless = agent is None
+        if pattern.roles == "patient" and not is_passive(tok):
+            # "went on trial", "stood trial": the subject undergoes the act; who does it is the
+            # "by"/"from" object, else no one named.
+            agent = agent_of(tok) or next((p for w, p, d in _preps(tok) if w == "from" and d), None)
             sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
+            subj = subject_of(tok)
+            targets = self._patients(subj, ctx) if subj is not None else []
+            agentless = not sources
+            if self._future_family(tok, pattern.code) or not _realis(tok, self.grammar):
+                return []  # "will stand trial": no one threatens, nothing happened yet
+        elif is_passive(tok):
+            agent = agent_of(tok)
+            sources = self._actors(agent, ctx, speaker, as_source=True) if agent is not None else []
+            # "were freed by their captors": an agent no table knows is no named agent either
+            agentless = agent is None or (pattern.code[:2] in MATERIAL_ROOTS and not any(_participant(a) for a in sources))
             subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             if subj is None and _stative_participle(tok):
                 subj = subject_of(tok.head)
+            if subj is None:
+                subj = self._toll_victims(tok)  # "18 soldiers and five civilians were among those killed"
             if subj is None and tok.dep_ == "acl":
                 subj = tok.head
                 if subj.pos_ != "PROPN" and subj.i not in ctx.mentions:
                     # "a Chinese proposal made on Monday": the noun is the thing acted on, and
                     # its nationality names its author, not a target.
                     subj, agentless = None, False
-            targets = self._actors(subj, ctx) if subj is not None else []
+            targets = self._patients(subj, ctx) if subj is not None else []
             if agentless and self.grammar.is_reciprocal(pattern.code):
                 # "talks were held between Kenyan and Ugandan officials": the parties meet each other
                 between = self._between(tok, ctx) or (self._between(subj, ctx) if subj is not None else [])
@@ -945,7 +989,23 @@ class EventCoder:
         else:
             subj = subject_of(tok) or self._statement_author(tok)
             sources = self._actors(subj, ctx, speaker, as_source=True) if subj is not None else []
+            if subj is not None and pattern.code[:2] in FORCE_ROOTS and not any(_participant(a) for a in sources):
+                # "Russian missiles struck Kharkiv": whose weapons they are did it; "the driver shot
+                # at both officers": a person no table knows still did it.
+                owners = [a for c in subj.children if c.dep_ in ("amod", "compound", "poss") and c.i < subj.i
+                          for a in self._actors(c, ctx, as_source=True) if a.code] \
+                    if subj.lemma_.lower() in self.material.materiel else []
+                sources = owners or [a for a in self._patients(subj, ctx) if a.is_person and not a.code] or sources
             targets = self._target_candidates(tok, pattern, ctx)
+            if pattern.object is not None and targets and self._own_forces(tok, pattern, targets, sources):
+                # "Russia sent troops to help X", "launched 150 drones at Ukraine": the forces and
+                # weapons sent are the source's own, not a target; whom they are aimed at may be.
+                targets = [a for w, p, d in _preps(tok) if w in TARGET_PREPS and w != "by" and d
+                           for a in self._actors(p, ctx) if a.code]
+            if not any(t.code for t in targets) and pattern.code[:2] in MATERIAL_ROOTS:
+                # "police arrested the suspect": a person no actor table knows is still the target
+                obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+                targets = [t for t in self._patients(obj, ctx) if t.is_person and not t.code] or targets
         code, pid = pattern.code, pattern.pattern_id
         family = "reject" if refused else self._future_family(tok, code)
         if family:
@@ -985,6 +1045,60 @@ class EventCoder:
                     if a is not None and a.code and a.country not in own:
                         return [a]
         return []
+
+    def _patients(self, tok, ctx) -> list[Actor]:
+        """Whom an act is done to: the actors there, else the people no actor table knows
+        (`&HUMAN_PATIENT`: "the suspect", "his mother, father and sister"), uncoded, words kept."""
+        actors = self._actors(tok, ctx)
+        if any(_participant(a) for a in actors) or tok is None:
+            return actors
+        out = []
+        for t in _expand(tok):
+            if t.pos_ != "NOUN" or not ({t.lemma_.lower(), t.lower_} & self.material.human_patient):
+                continue
+            left = min([t.i] + [c.left_edge.i for c in t.children
+                                if c.dep_ in ("compound", "amod", "nummod", "poss") and c.i < t.i])
+            span = t.doc[left:t.i + 1]
+            out.append(Actor(None, None, None, span.text, span.start_char, span.end_char, is_person=True, origin="none"))
+        return out or actors
+
+    def _own_forces(self, tok, pattern: Pattern, targets, sources) -> bool:
+        """The targets are the forces or weapons the verb moves ("sent troops", "deployed its
+        soldiers", "launched 150 drones"): armed bodies in the direct object, of the source's
+        country (or of none, for acts that move forces: `&FORCE_MOVES`), or `&MATERIEL` of the
+        source's own country."""
+        objects = [o for o in _objects(tok)]
+        countries = {s.country for s in sources if s.country}
+        moves = pattern.code.startswith(tuple(self.material.force_moves))
+        own = countries | {None, "---"} if moves else countries
+
+        def in_object(t):
+            return next((o for o in objects if o.idx <= t.start < o.idx + len(o.text) or t.start <= o.idx < t.end), None)
+
+        def sent(t):
+            o = in_object(t)
+            return o is not None and t.agent in self.grammar.armed_agents and t.country in own and (
+                moves or o.lemma_.lower() in self.material.materiel)
+        return bool(objects) and all(sent(t) for t in targets)
+
+    def _physical_subject(self, tok) -> bool:
+        """"The train came under attack": what came under it is a thing force is used on
+        (`&PHYSICAL_TARGETS`), not a person or a policy that words attack."""
+        verb = tok.head.head
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subj is not None and bool({subj.lemma_.lower(), *(f"{m.lemma_.lower()} {subj.lemma_.lower()}" for m in subj.children
+                                                                  if m.dep_ == "compound")} & self.material.physical_targets)
+
+    def _toll_victims(self, tok):
+        """"18 soldiers and five civilians were among those killed": the subject of the clause whose
+        "among those" the participle describes."""
+        head = tok.head
+        if tok.dep_ != "acl" or head.lower_ not in self.material.toll_heads or head.dep_ != "pobj":
+            return None
+        prep = head.head
+        if prep.lower_ != "among" or prep.head.i == prep.i:
+            return None
+        return next((c for c in prep.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
     def _statement_author(self, tok):
         """"X issued a statement condemning Y": the author of the statement condemns."""
@@ -1109,6 +1223,9 @@ class EventCoder:
         verb_targets: list[Actor] = []
         if verb is not None and _in_background_clause(verb):
             verb = None  # "peacekeepers, who are deployed to oversee a ceasefire": a description
+        if verb is not None and pattern.code[:2] in MATERIAL_ROOTS and not _realis(verb, self.grammar) and \
+                self._future_family(verb, pattern.code) is None:
+            verb = None  # "it could see tariffs on Chinese cars": no one imposed them
         if not sources and verb is not None:
             if not is_negated(verb):
                 subj = self._participation(verb) or subject_of(verb)
@@ -1117,11 +1234,17 @@ class EventCoder:
                 if tok.dep_ != "pobj":
                     targets = verb_targets
         unknown_source = outcome_targets is not None
+        if not sources and unknown_source:
+            between = self._between(tok, ctx)
+            if len({_identity(a) for a in between}) >= 2:
+                # "fighting between the army and the RSF killed thousands": each against the other
+                return self._pairs(tok, pattern.code, pattern.pattern_id, between, [], reciprocal=True)
         if not sources and not unknown_source:
             # "Clashes erupted in Khartoum", "an attack was carried out": a nominal event with no
             # named agent is written when the sentence says it happened (not "attacks are rising",
             # "fears of an attack").
-            if not self._occurred(tok):
+            occurred = self._occurred(tok)
+            if not occurred and not (pattern.code.startswith(tuple(self.material.particular)) and self._particular_event(tok)):
                 return []
             between = self._between(tok, ctx)
             if len({_identity(a) for a in between}) >= 2:
@@ -1130,10 +1253,20 @@ class EventCoder:
             if not self.grammar.stands_without_agent(pattern.code):
                 return []
             targets = targets or self._victims(tok, ctx)
-            if tok.head.lower_ == "under" and not any(t.agent in self.grammar.armed_agents for t in targets):
+            if tok.head.lower_ == "under" and not any(t.agent in self.grammar.armed_agents for t in targets) \
+                    and not self._physical_subject(tok):
                 return []  # "the minister came under attack from critics": words, not force
             sources = self._from_whom(tok, ctx)
             unknown_source = not sources
+            if not occurred:
+                # "the kidnapping of the girls", "his arrest": a particular event, named by whom it
+                # was done to (an actor in its own "of"/"on" phrase or its possessor).
+                targets = [a for w, p, d in _preps(tok) if w in ("of", "on", "against") and d
+                           for a in self._patients(p, ctx) if _participant(a)]
+                targets += [a for c in tok.children if c.dep_ == "poss" and c.lower_ not in CALENDAR_WORDS
+                            for a in self._patients(c, ctx) if _participant(a)]  # "his arrest" (not "Sunday's bombing")
+                if not targets:
+                    return []
         if not targets:
             for word, pobj, _d in _preps(tok):
                 if word in ("on", "against", "with", "of", "to", "at", "for") and word != "by":
@@ -1198,12 +1331,29 @@ class EventCoder:
             verb = verb.head
             ok = verb.pos_ == "VERB" and (verb.lemma_.lower() in g.death or (
                 is_passive(verb) and verb.lemma_.lower() in g.occur))
+        elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("to", "in") and \
+                verb.head.lemma_.lower() in self.material.result:
+            verb = verb.head  # "led to the destruction of", "resulted in the deaths of" (not "leads to the arrest")
+            ok = verb.pos_ in ("VERB", "AUX") and verb.tag_ in ("VBD", "VBN")
         elif dep == "pobj" and verb.dep_ == "prep" and verb.lower_ == "under":
             verb = verb.head
             ok = verb.lemma_.lower() in g.undergo  # "the convoy came under attack"
         else:
             ok = False
         return ok and _realis(verb, g)
+
+    def _particular_event(self, tok) -> bool:
+        """A definite event noun ("the kidnapping of the girls", "his arrest last month") in a clause
+        that reports, not one that plans, fears or negates: an event that happened."""
+        if tok.tag_ != "NN" or not any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ("the", "this")) for c in tok.children):
+            return False
+        if any(c.lower_ in self.grammar.generic_quant for c in tok.children if c.dep_ in ("det", "amod", "advmod")):
+            return False
+        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if verb is None or (verb.lemma_.lower() in self.material.result and verb.tag_ not in ("VBD", "VBN")):
+            return False  # "information that leads to the arrest of": a hope, not a report
+        return _realis(verb, self.grammar) and not self._has_future_aux(verb) and \
+            verb.lemma_.lower() not in self.grammar.plan_verbs | self.grammar.halt_verbs
 
     def _victims(self, tok, ctx) -> list[Actor]:
         """Who died or was hurt in an event noun ("21 passengers died in the attack")."""
@@ -1214,7 +1364,7 @@ class EventCoder:
         if not (verb.lemma_.lower() in self.grammar.death | self.grammar.undergo or is_passive(verb)):
             return []
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        return [a for a in self._actors(subj, ctx) if _participant(a)] if subj is not None else []
+        return [a for a in self._patients(subj, ctx) if _participant(a)] if subj is not None else []
 
     def _participation(self, tok):
         """The subject of "X were engaged / involved in <event noun>" (a stative passive)."""
@@ -1249,6 +1399,10 @@ class EventCoder:
         return (subj, npat) if npat is not None else (None, None)
 
     def _violent_noun(self, tok) -> Pattern | None:
+        if tok is not None and tok.tag_ == "VBG" and tok.dep_ == "nsubj":
+            # "Fighting between the army and the RSF has killed thousands": a gerund event noun
+            npat, _ = match_pattern(tok, self.index.candidates("noun", tok.lower_), self.grammar)
+            return npat if npat is not None and not npat.negative and int(npat.code[:2]) >= 18 else None
         if tok is None or tok.pos_ != "NOUN":
             return None
         npat, _ = match_pattern(tok, self.index.candidates("noun", tok.lemma_.lower()), self.grammar)
@@ -1823,6 +1977,9 @@ class EventCoder:
         return events
 
 
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name, "today", "yesterday") if w)
+MATERIAL_ROOTS = frozenset({"06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"})
+FORCE_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})  # acts a person no table knows may do
 CROWD_COUNTS = {"thousand", "hundred", "dozen", "million", "ten", "score"}
 MOOD_COPULAS = {"be", "remain", "stay", "appear", "seem", "sound", "feel"}
 BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "before", "because", "when",

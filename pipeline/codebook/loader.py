@@ -119,6 +119,9 @@ class Pattern:
     file: str
     line: int
     order: int
+    # "patient": the grammatical subject undergoes the act ("went on trial", "stood trial"): it is
+    # the target, and the source is the "by"/"from" object or none (an event without a named agent).
+    roles: str = ""
 
     @property
     def specificity(self) -> int:
@@ -126,6 +129,7 @@ class Pattern:
 
 
 ANY = frozenset({"*"})
+ROLES = frozenset({"", "patient"})
 
 
 @dataclass
@@ -213,11 +217,18 @@ def load_cameo(root: Path, problems: list[Problem]) -> CameoCodebook:
     patterns: list[Pattern] = []
     seen_ids: dict[str, str] = {}
     columns = ["pattern_id", "code", "pos", "lemma", "particle", "object", "prep", "prep_object", "xcomp", "negative", "comment"]
+    # A file may add a `roles` column before `comment` (see codebooks/cameo/README.md).
+    with_roles = columns[:-1] + ["roles", "comment"]
     order = 0
     for path in sorted((cameo / "patterns").glob("*.csv")):
         name = _rel(path, root)
         file_root = path.stem
-        for line, rec in read_csv(path, columns, problems, root, ("pattern_id", "code", "pos", "lemma")):
+        try:
+            header = [h.strip() for h in path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0].split(",")]
+        except OSError:
+            header = []  # read_csv reports it
+        file_columns = with_roles if header == with_roles else columns
+        for line, rec in read_csv(path, file_columns, problems, root, ("pattern_id", "code", "pos", "lemma")):
             pid, code = rec["pattern_id"], rec["code"]
             if not PATTERN_ID.match(pid):
                 problems.append(Problem(name, line, f"pattern id '{pid}' may only hold letters, digits, '.', '_' and '-'", "pattern_id"))
@@ -238,6 +249,10 @@ def load_cameo(root: Path, problems: list[Problem]) -> CameoCodebook:
             if rec["negative"] not in ("", "yes"):
                 problems.append(Problem(name, line, f"negative must be empty or yes, not '{rec['negative']}'", "negative"))
                 continue
+            if rec.get("roles", "") not in ROLES:
+                problems.append(Problem(name, line, f"roles must be empty or one of {', '.join(sorted(ROLES - {''}))}, "
+                                                    f"not '{rec['roles']}'", "roles"))
+                continue
             n_before = len(problems)
             obj = _parse_constraint(rec["object"], frozen, name, line, "object", problems)
             pobj = _parse_constraint(rec["prep_object"], frozen, name, line, "prep_object", problems)
@@ -249,7 +264,8 @@ def load_cameo(root: Path, problems: list[Problem]) -> CameoCodebook:
                 continue
             order += 1
             patterns.append(Pattern(pid, code, rec["pos"], rec["lemma"].lower(), rec["particle"].lower(), obj,
-                                    rec["prep"].lower(), pobj, xcomp, rec["negative"] == "yes", name, line, order))
+                                    rec["prep"].lower(), pobj, xcomp, rec["negative"] == "yes", name, line, order,
+                                    rec.get("roles", "")))
 
     modal_verbs: dict[str, list[tuple[str, str]]] = {}
     path = cameo / "modal_verbs.csv"
