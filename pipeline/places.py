@@ -102,6 +102,17 @@ def _iso3_map() -> dict[str, str]:
     return out
 
 
+def codebook_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a codebook CSV file without its comment lines ("# ..."), which the codebook
+    loader allows in every file (a comment appended to countries.csv broke these readers)."""
+    import csv
+
+    with open(path, encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        first = (reader.fieldnames or [""])[0]
+        return [r for r in reader if not (r.get(first) or "").lstrip().startswith("#")]
+
+
 def _countryinfo_points() -> dict[str, tuple[float, float]]:
     """Country reference points from countryinfo (package data: part of the cached index)."""
     from countryinfo import CountryInfo
@@ -120,16 +131,13 @@ def _countryinfo_points() -> dict[str, tuple[float, float]]:
 
 def _country_point_overrides() -> dict[str, tuple[float, float]]:
     """The country reference points of codebooks/places/country_points.csv (they win over countryinfo's)."""
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     points: dict[str, tuple[float, float]] = {}
     override = codebooks_dir() / "places" / "country_points.csv"
     if override.is_file():
-        with open(override, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                points[row["iso3"]] = (float(row["latitude"]), float(row["longitude"]))
+        for row in codebook_rows(override):
+            points[row["iso3"]] = (float(row["latitude"]), float(row["longitude"]))
     return points
 
 
@@ -140,44 +148,35 @@ def _country_points() -> dict[str, tuple[float, float]]:
 
 def _country_aliases() -> dict[str, list[str]]:
     """Country names from the actor codebook ("U.S.", "Britain", "Ivory Coast")."""
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     out: dict[str, list[str]] = {}
     path = codebooks_dir() / "actors" / "countries.csv"
     if path.is_file():
-        with open(path, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row.get("kind") == "name":
-                    out.setdefault(row["iso3"], []).append(row["phrase"])
+        for row in codebook_rows(path):
+            if row.get("kind") == "name":
+                out.setdefault(row["iso3"], []).append(row["phrase"])
     return out
 
 
 def _state_abbreviations() -> list[tuple[str, str]]:
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     path = codebooks_dir() / "places" / "us_state_abbreviations.csv"
     if not path.is_file():
         return []
-    with open(path, encoding="utf-8") as fh:
-        return [(r["abbreviation"], r["state"]) for r in csv.DictReader(fh)]
+    return [(r["abbreviation"], r["state"]) for r in codebook_rows(path)]
 
 
 @lru_cache(maxsize=1)
 def not_places() -> frozenset[str]:
     """Capitalised words that name towns somewhere but almost never mean a place in news."""
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     path = codebooks_dir() / "places" / "not_places.csv"
     if not path.is_file():
         return frozenset()
-    with open(path, encoding="utf-8") as fh:
-        return frozenset(r["word"].lower() for r in csv.DictReader(fh))
+    return frozenset(r["word"].lower() for r in codebook_rows(path))
 
 
 KIND_RANK = {"country": 3, "admin1": 2, "admin2": 1, "city": 0}
@@ -552,8 +551,6 @@ def _not_a_toponym(span, places: list[Place], before, after, people: frozenset[s
 def person_titles() -> frozenset[str]:
     """Words written before a person's name: nameparser's titles (Mr, Sen, Gen, President, Sheikh,
     ...) and the last word of each title phrase of the actor codebook ("national security adviser")."""
-    import csv
-
     from nameparser.config import CONSTANTS
 
     from pipeline.paths import codebooks_dir
@@ -561,14 +558,12 @@ def person_titles() -> frozenset[str]:
     words = {t.lower().rstrip(".") for t in CONSTANTS.titles if t.isalpha()}
     path = codebooks_dir() / "actors" / "agents.csv"
     if path.is_file():
-        with open(path, encoding="utf-8") as fh:
-            words.update(r["phrase"].split()[-1].lower() for r in csv.DictReader(fh) if r.get("kind") == "title" and r.get("phrase"))
+        words.update(r["phrase"].split()[-1].lower() for r in codebook_rows(path) if r.get("kind") == "title" and r.get("phrase"))
     # Words that also begin place names ("St. Louis", "Grand Rapids", "United States"), place words,
     # country names and adjectives, and function words are no titles.
     countries = codebooks_dir() / "actors" / "countries.csv"
     if countries.is_file():
-        with open(countries, encoding="utf-8") as fh:
-            words -= {r["phrase"].lower() for r in csv.DictReader(fh)}
+        words -= {r["phrase"].lower() for r in codebook_rows(countries)}
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(words - PLACE_PREFIXES - PLACE_WORDS - STOP_WORDS - not_titles())
@@ -577,15 +572,12 @@ def person_titles() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def not_titles() -> frozenset[str]:
     """Words of nameparser's title list that begin place names or names of bodies ("Grand Rapids")."""
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     path = codebooks_dir() / "places" / "not_person_titles.csv"
     if not path.is_file():
         return frozenset()
-    with open(path, encoding="utf-8") as fh:
-        return frozenset(r["word"].lower() for r in csv.DictReader(fh))
+    return frozenset(r["word"].lower() for r in codebook_rows(path))
 
 
 

@@ -146,12 +146,13 @@ def test_a_codebook_edit_changes_the_gazetteer_without_rebuilding_its_geonames_p
         france = next(p for p in before.lookup("France") if p.precision == "country")
         assert (france.latitude, france.longitude) != (10.0, 20.0)
 
+        # Comment lines (allowed in every codebook file) are no rows.
         with open(books / "actors" / "countries.csv", "a", encoding="utf-8") as fh:
-            fh.write("FRA,name,Gallia\n")
+            fh.write("# an edit\nFRA,name,Gallia\n")
         with open(books / "places" / "country_points.csv", "a", encoding="utf-8") as fh:
-            fh.write("FRA,10.0,20.0,a test point\n")
+            fh.write("# an edit\nFRA,10.0,20.0,a test point\n")
         with open(books / "places" / "us_state_abbreviations.csv", "a", encoding="utf-8") as fh:
-            fh.write("Verm.,Vermont\n")
+            fh.write("  # an edit\nVerm.,Vermont\n")
 
         def no_rebuild(*_args, **_kwargs):
             raise AssertionError("the GeoNames part was rebuilt after a codebook edit")
@@ -172,8 +173,11 @@ def test_a_codebook_edit_changes_the_gazetteer_without_rebuilding_its_geonames_p
         # The rest is unchanged.
         assert after.lookup("Laurel County") == before.lookup("Laurel County")
         assert after.lookup("Ga.") == before.lookup("Ga.")
+        places.person_titles.cache_clear()
+        assert "president" in places.person_titles() and "gallia" not in places.person_titles()
     finally:
         places.load_gazetteer.cache_clear()  # later tests load the real codebooks' gazetteer
+        places.person_titles.cache_clear()
 
 
 def test_the_codebook_part_applied_to_the_compact_index_gives_the_buckets_of_one_build(monkeypatch):
