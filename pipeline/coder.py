@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, EntityTagger, is_home,
-                             article_countries, publisher_home, resolve_phrase)
+                             LOCATIVE_PREPS, article_countries, is_calendar_name, is_dateline_word, is_outlet,
+                             named_place, publisher_home, resolve_phrase)
 from pipeline.codebook.loader import ANY, Codebooks, Pattern
 
 TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of",
@@ -405,6 +406,8 @@ class ArticleContext:
         self.unknown_names: list[tuple[object, object, Actor]] = []
         self.quote_speaker: Actor | None = None  # who spoke the quote a sentence may continue
         self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
+        self.sentence_no = 0  # sentences observed so far
+        self.last_group_sentence = 0  # the sentence last_group was the source in
 
     def set_doc(self, doc, mentions) -> None:
         """The next part of the same article."""
@@ -425,6 +428,10 @@ class ArticleContext:
             named = self._unknown_person(head)
             return named if named is not None else self.last_person
         if low in PRONOUNS_GROUP:
+            # "it", "they": a group of the same or the previous sentence only; further back the
+            # story has moved on ("France criticized ... . [two sentences on a bridge] It will cost").
+            if self.sentence_no - self.last_group_sentence > 1:
+                return None
             return self.last_group
         earlier = self._surname(head) or self._description(head)
         if earlier is not None:
@@ -470,10 +477,11 @@ class ArticleContext:
         """Note the unknown names a sentence's clauses are about ("Kirkwood briefed reporters ...
         and he said"), so that a later "he" is not taken for an older person. Run before the
         sentence is coded; cheap (no NER unless a pronoun follows)."""
+        self.sentence_no += 1
         for tok in sent:
             if tok.pos_ != "PROPN" or tok.i in self.mentions:
                 continue
-            if tok.dep_ == "nsubj" and not any(c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
+            if tok.dep_ == "nsubj" and not is_calendar_name(tok) and not is_dateline_word(tok) and not any(c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
                 actor = Actor(None, None, None, tok.text, tok.idx, tok.idx + len(tok.text), False, "none")
                 self.unknown_names.append((tok.doc, tok, actor))
             if tok.lower_ in self.names or not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
@@ -533,7 +541,8 @@ class ArticleContext:
                 c.dep_ in ("prep", "appos") and c.lower_ != "by" for c in head.children):
             return None  # "the armed group", "the group of ...": words of its own
         for doc, a in reversed(self.recent):
-            if (doc is head.doc and a.start >= head.idx) or a.is_person or a.code is None or a.origin == "reference":
+            if (doc is head.doc and a.start >= head.idx) or a.is_person or a.code is None or a.origin == "reference" \
+                    or is_outlet(a):
                 continue
             if "*" in agents:  # a named organisation or group, not a country or its government
                 fits = a.origin == "codebook" and (a.country in ("IGO", "NGO", "IMG") or a.agent not in (None, "GOV"))
@@ -550,8 +559,9 @@ class ArticleContext:
         if actor.is_person:
             self.last_person = actor
             self.unknown_names.clear()
-        else:
+        elif not is_outlet(actor):  # "Reuters reported": the outlet is not what "it" is
             self.last_group = actor
+            self.last_group_sentence = self.sentence_no
 
 
 def reliable_article_country(counts) -> str | None:
@@ -744,6 +754,9 @@ class EventCoder:
         preps = _preps(tok)
         # "accused X of supporting the rebels": a clause is what is said, not whom it targets.
         preps = [(w, pobj, d) for w, pobj, d in preps if pobj.pos_ not in ("VERB", "AUX")]
+        # "visited Gregg at Mercy Memorial Hospital": a named place is where, not whom.
+        preps = [(w, pobj, d) for w, pobj, d in preps if not (
+            w in LOCATIVE_PREPS and w != (pattern.prep if pattern is not None else None) and named_place(pobj, ctx.mentions))]
         if pattern is not None and pattern.prep:
             for word, pobj, _d in preps:
                 if word == pattern.prep:
