@@ -542,7 +542,7 @@ class ArticleContext:
             return None  # "the armed group", "the group of ...": words of its own
         for doc, a in reversed(self.recent):
             if (doc is head.doc and a.start >= head.idx) or a.is_person or a.code is None or a.origin == "reference" \
-                    or is_outlet(a):
+                    or (is_outlet(a) and "MED" not in agents):  # "the group" is not "Reuters"; "the newspaper" may be
                 continue
             if "*" in agents:  # a named organisation or group, not a country or its government
                 fits = a.origin == "codebook" and (a.country in ("IGO", "NGO", "IMG") or a.agent not in (None, "GOV"))

@@ -344,3 +344,8 @@ def test_a_conjoined_title_takes_the_country_of_its_conjunct(code_text):
 def test_a_named_place_after_at_is_no_target(code_text):
     e = _one(code_text("The senator visited Maria Lopez at Mercy Memorial Hospital on Tuesday.", dt.date(2019, 5, 1)), "04")
     assert "Hospital" not in (e["target_text"] or "")
+
+
+def test_a_media_noun_may_still_refer_to_an_outlet(code_text):
+    text = "The Washington Post published the leaked memo. The newspaper criticized the senator."
+    assert any(e["source_code"] == "USAMED" and e["source_text"] == "The newspaper" for e in code_text(text, dt.date(2008, 5, 1)))
