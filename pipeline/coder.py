@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, EntityTagger, is_home,
                              LOCATIVE_PREPS, article_countries, is_calendar_name, is_dateline_word, is_outlet,
-                             named_place, publisher_home, resolve_phrase)
+                             compose_code, named_place, origin_of, publisher_home, resolve_phrase)
 from pipeline.codebook.loader import ANY, Codebooks, Pattern
 
 TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of",
@@ -379,6 +379,9 @@ def agent_of(tok):
     return None
 
 
+PERSON_POSSESSIVES = frozenset({"his", "her"})
+
+
 class ArticleContext:
     """What the coder remembers across the sentences of one article: the actors named so far
     (pronouns, surnames and "the group" refer back to them) and the article's country, when it is
@@ -439,9 +442,23 @@ class ArticleContext:
         a = resolve_phrase(head, self.mentions, self.when, self.default_country, nationality_alone=not as_source,
                            place_country=self.place_country if self.places is not None else None,
                            entity_label=self.entities.label if self.entities is not None else None)
+        if a is not None and a.country is None and a.agent is not None:
+            a = self._owner_country(head, a)
         if a is not None:
             self._note(head, a)
         return a
+
+    def _owner_country(self, head, actor: Actor) -> Actor:
+        """"Trump told his advisers": a sector of no country of its own whose possessor is a
+        pronoun takes the country of what the pronoun refers to."""
+        poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in PERSON_POSSESSIVES | PRONOUNS_GROUP), None)
+        if poss is None:
+            return actor
+        owner = (self._unknown_person(poss) or self.last_person) if poss.lower_ in PERSON_POSSESSIVES else self.resolve(poss)
+        if owner is None or owner.country in (None, "IGO", "NGO", "IMG"):
+            return actor
+        return dataclasses.replace(actor, country=owner.country, code=compose_code(owner.country, actor.agent),
+                                   origin=origin_of("reference", "phrase"))
 
     def place_country(self, name: str, major: bool = False) -> str | None:
         """The country of a place name when the gazetteer places it reliably: all its places are

@@ -349,3 +349,12 @@ def test_a_named_place_after_at_is_no_target(code_text):
 def test_a_media_noun_may_still_refer_to_an_outlet(code_text):
     text = "The Washington Post published the leaked memo. The newspaper criticized the senator."
     assert any(e["source_code"] == "USAMED" and e["source_text"] == "The newspaper" for e in code_text(text, dt.date(2008, 5, 1)))
+
+
+def test_a_sector_owned_by_a_pronoun_takes_its_referents_country(article_coder):
+    doc = article_coder.nlp("Angela Merkel briefed her top advisers.")
+    coder = article_coder.coder
+    ctx = coder.context(doc, coder.matcher.mentions(doc), dt.date(2016, 5, 1), None)
+    assert ctx.resolve(doc[1]).code == "DEUGOV"
+    a = ctx.resolve(next(t for t in doc if t.text == "advisers"))
+    assert a.code == "DEUGOV" and a.origin == "country=reference;agent=phrase"
