@@ -410,6 +410,7 @@ class ArticleContext:
         self.quote_speaker: Actor | None = None  # who spoke the quote a sentence may continue
         self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
         self.sentence_no = 0  # sentences observed so far
+        self.recent_groups: list[tuple[object, int, Actor]] = []  # (doc, sentence, group) resolved, in order
         self.last_group_sentence = 0  # the sentence last_group was the source in
 
     def set_doc(self, doc, mentions) -> None:
@@ -434,7 +435,7 @@ class ArticleContext:
             # "it", "they": a group of the same or the previous sentence only; further back the
             # story has moved on ("France criticized ... . [two sentences on a bridge] It will cost").
             if self.sentence_no - self.last_group_sentence > 1:
-                return None
+                return self._group_in_sentence(head)
             return self.last_group
         earlier = self._surname(head) or self._description(head)
         if earlier is not None:
@@ -447,6 +448,18 @@ class ArticleContext:
         if a is not None:
             self._note(head, a)
         return a
+
+    def _group_in_sentence(self, pronoun) -> Actor | None:
+        """"The Taliban's announcement that they ...": with no group as a source just before, the
+        nearest coded group named earlier in the pronoun's own sentence."""
+        if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+            return None  # "Beijing ... its", "China ... them": an object is rarely its own clause's subject
+        for doc, sentence_no, a in reversed(self.recent_groups):
+            if sentence_no != self.sentence_no or doc is not pronoun.doc:
+                break
+            if a.start < pronoun.idx:
+                return a
+        return None
 
     def _owner_country(self, head, actor: Actor) -> Actor:
         """"Trump told his advisers": a sector of no country of its own whose possessor is a
@@ -517,6 +530,9 @@ class ArticleContext:
         """Remember an actor for later reference: a person by surname, anything coded in order."""
         if actor.code is not None or actor.is_person:
             self.recent.append((head.doc, actor))
+        if actor.code is not None and not actor.is_person and not is_outlet(actor):
+            self.recent_groups.append((head.doc, self.sentence_no, actor))
+            del self.recent_groups[:-8]
         if actor.code is None and head.pos_ == "PROPN" and not actor.is_person:
             self.unknown_names.append((head.doc, head, actor))
             del self.unknown_names[:-3]

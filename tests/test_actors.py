@@ -358,3 +358,11 @@ def test_a_sector_owned_by_a_pronoun_takes_its_referents_country(article_coder):
     assert ctx.resolve(doc[1]).code == "DEUGOV"
     a = ctx.resolve(next(t for t in doc if t.text == "advisers"))
     assert a.code == "DEUGOV" and a.origin == "country=reference;agent=phrase"
+
+
+def test_they_may_refer_to_a_group_earlier_in_its_own_sentence(code_text):
+    text = ("Germany criticized the new tariffs on steel. The harbour will be dredged next spring. Workers will "
+            "finish the pier in June. No country has recognized the Taliban since they seized Kabul in 2021.")
+    evs = code_text(text, dt.date(2022, 5, 1))
+    assert any(e["source_text"] == "they" and e["source_code"].startswith("AFGINSTAL") for e in evs), \
+        [(e["source_code"], e["source_text"]) for e in evs]
