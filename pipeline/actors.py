@@ -314,9 +314,10 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         # "the mayor of Springfield", "police in Lagos": a place the codebooks do not list.
         country = _phrase_place_country(head, mentions, place_country)
         country_from = "place" if country else None
-    if country is None and agent is not None:
+    if country is None and agent is not None and head.i in mentions and mentions[head.i][2][0].kind == "title":
         # "President Saakashvili and Defense Minister Davit Sikharulidze": a conjoined title
-        # takes the country of its conjuncts, before anything further away.
+        # takes the country of its conjuncts, before anything further away (not a sector noun:
+        # "local clan militias and the U.S. military" are two countries' forces).
         country = _conjunct_country(head, mentions, when)
         country_from = "sentence" if country else None
     if country is None and agent is not None:

@@ -366,3 +366,9 @@ def test_they_may_refer_to_a_group_earlier_in_its_own_sentence(code_text):
     evs = code_text(text, dt.date(2022, 5, 1))
     assert any(e["source_text"] == "they" and e["source_code"].startswith("AFGINSTAL") for e in evs), \
         [(e["source_code"], e["source_text"]) for e in evs]
+
+
+def test_a_conjoined_sector_noun_keeps_its_own_country(article_coder):
+    a = _resolve(article_coder, "Kenyan soldiers, backed by local militias and the French army, attacked the rebels.",
+                 "militias")
+    assert a is not None and a.code == "KENUAF"
