@@ -787,9 +787,12 @@ class EventCoder:
         preps = _preps(tok)
         # "accused X of supporting the rebels": a clause is what is said, not whom it targets.
         preps = [(w, pobj, d) for w, pobj, d in preps if pobj.pos_ not in ("VERB", "AUX")]
-        # "visited Gregg at Mercy Memorial Hospital": a named place is where, not whom.
+        # "visited Gregg at Mercy Memorial Hospital", "met Tom Baker at the university": a named
+        # place, or any place after a named person as the object, is where, not whom.
+        named_object = any(c.dep_ in ("dobj", "obj") and c.pos_ == "PROPN" for c in tok.children)
         preps = [(w, pobj, d) for w, pobj, d in preps if not (
-            w in LOCATIVE_PREPS and w != (pattern.prep if pattern is not None else None) and named_place(pobj, ctx.mentions))]
+            w in LOCATIVE_PREPS and w != (pattern.prep if pattern is not None else None)
+            and (named_object or named_place(pobj, ctx.mentions)))]
         if pattern is not None and pattern.prep:
             for word, pobj, _d in preps:
                 if word == pattern.prep:

@@ -341,9 +341,18 @@ def test_a_conjoined_title_takes_the_country_of_its_conjunct(code_text):
     assert "SYRGOV" in targets and "---GOV" not in targets and not any(t.startswith("USA") for t in targets if t)
 
 
-def test_a_named_place_after_at_is_no_target(code_text):
-    e = _one(code_text("The senator visited Maria Lopez at Mercy Memorial Hospital on Tuesday.", dt.date(2019, 5, 1)), "04")
-    assert "Hospital" not in (e["target_text"] or "")
+@pytest.mark.parametrize("text,place", [
+    ("The senator visited Maria Lopez at Mercy Memorial Hospital on Tuesday.", "Hospital"),
+    ("The mayor met Tom Baker at the university.", "university"),
+])
+def test_a_place_after_at_is_no_target(code_text, text, place):
+    e = _one(code_text(text, dt.date(2019, 5, 1)), "04")
+    assert place not in (e["target_text"] or "")
+
+
+def test_at_still_marks_a_target(code_text):
+    e = _one(code_text("Protesters threw stones at the police.", dt.date(2019, 5, 1)), "14")
+    assert e["target_code"] == "---COP"
 
 
 def test_a_media_noun_may_still_refer_to_an_outlet(code_text):
