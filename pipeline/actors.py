@@ -11,6 +11,7 @@ code, text kept). Each actor says where each part of its code came from (`origin
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -35,6 +36,12 @@ ORIGINS = {
     "place": "country of a place in the gazetteer (an 'of'/'in' place, or the place an action is aimed at)",
     "none": "no code; text and offsets only",
 }
+
+
+def is_outlet(actor) -> bool:
+    """A news outlet named by the codebooks ("Reuters", "VOA"): the story quotes it or is
+    published by it, so it is no antecedent of "the group" or "it"."""
+    return actor.origin == "codebook" and actor.agent == "MED" and not actor.is_person
 
 
 @dataclass(frozen=True)
@@ -307,6 +314,12 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
         # "the mayor of Springfield", "police in Lagos": a place the codebooks do not list.
         country = _phrase_place_country(head, mentions, place_country)
         country_from = "place" if country else None
+    if country is None and agent is not None and head.i in mentions and mentions[head.i][2][0].kind == "title":
+        # "President Saakashvili and Defense Minister Davit Sikharulidze": a conjoined title
+        # takes the country of its conjuncts, before anything further away (not a sector noun:
+        # "local clan militias and the U.S. military" are two countries' forces).
+        country = _conjunct_country(head, mentions, when)
+        country_from = "sentence" if country else None
     if country is None and agent is not None:
         # The sentence before the actor, a place the sentence is set in, the article, and last
         # the sentence after the actor ("... criticized Canada" names the target's country).
@@ -321,7 +334,7 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
             country_from = "sentence" if country else None
     is_named = name is not None
     if country is None and agent is None:
-        if head.pos_ != "PROPN":
+        if head.pos_ != "PROPN" or is_calendar_name(head) or is_dateline_word(head):
             return None
         # An unknown name. A major place ("Bali banned ...") is its country when statistical NER
         # (run only here, and only then) agrees it names a place. Whether it names a person is
@@ -356,8 +369,52 @@ def resolve_phrase(head, mentions, when: dt.date | None, default_country: str | 
     return Actor(compose_code(country, agent), country, agent, text, start, end, is_person, origin)
 
 
+# Day and month names ("Wednesday", "March"), from the standard library's English calendar:
+# a date, not an actor, when the codebooks do not name it (a person "Theresa May" is listed).
+CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.day_name, *calendar.month_name] if w)
+DASHES = frozenset({"-", "–", "—", "--"})
+
+
+def is_calendar_name(tok) -> bool:
+    """A day or month name standing alone ("Wednesday", "on Sunday", "in March")."""
+    return tok.lower_ in CALENDAR_WORDS and not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children)
+
+
+def is_dateline_word(tok) -> bool:
+    """"HUME – Local police ...": an upper-case place word opening the text before a dash is the
+    story's dateline, not an actor."""
+    doc = tok.doc
+    if not tok.text.isupper() or len(tok.text) < 2:
+        return False
+    j = tok.i + 1
+    while j < len(doc) and doc[j].text.isupper() and doc[j].is_alpha:
+        j += 1  # "PORT ANGELES –"
+    if j < len(doc) and doc[j].text == ",":  # "HUME, Ill. –"
+        j += 1
+        while j < len(doc) and not doc[j].text in DASHES and j - tok.i < 6:
+            j += 1
+    return j < len(doc) and doc[j].text in DASHES and all(t.text.isupper() or t.is_punct for t in doc[:tok.i])
+
+
 # NER labels that name a place.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+
+def _conjunct_country(head, mentions, when) -> str | None:
+    """The one country the conjuncts of `head` name (a person, a country word or an organisation
+    of a country), or None."""
+    found = set()
+    for c in head.conjuncts:
+        for t in noun_phrase_tokens(c, mentions):
+            m = mentions.get(t.i)
+            if not m:
+                continue
+            # A person out of office still tells the country ("President Saakashvili" in 2019).
+            e = next((e for e in m[2] if _valid_on(e, when)), m[2][0])
+            if e.kind not in ("noun", "title", "media") and e.country \
+                    and e.country not in ("IGO", "NGO", "IMG"):
+                found.add(e.country)
+    return found.pop() if len(found) == 1 else None
 
 
 def _name_text(tok) -> str:
@@ -386,6 +443,16 @@ def _phrase_place_country(head, mentions, place_country) -> str | None:
 
 
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around"})
+
+
+def named_place(tok, mentions) -> bool:
+    """"Mercy Memorial Hospital", "Lincoln High School": a proper name the codebooks do not know,
+    headed by an agent noun (an institution) and naming a building or site, not its people."""
+    if tok.pos_ != "PROPN" or tok.i not in mentions or mentions[tok.i][2][0].kind != "noun":
+        return False
+    if mentions[tok.i][1] - mentions[tok.i][0] != 1:
+        return False
+    return any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.i not in mentions for c in tok.children)
 
 
 def _sentence_place_country(head, mentions, place_country) -> str | None:
@@ -441,7 +508,9 @@ def article_countries(doc, mentions) -> Counter:
             continue
         seen.add((s, e))
         entry = entries[0]
-        if entry.country and entry.country not in ("IGO", "NGO", "IMG") and entry.kind not in ("noun", "title"):
+        # A news outlet ("VOA reported", "told Reuters") says where the story is published or
+        # quoted from, not where it is about.
+        if entry.country and entry.country not in ("IGO", "NGO", "IMG") and entry.kind not in ("noun", "title", "media"):
             counts[entry.country] += 1
     return counts
 

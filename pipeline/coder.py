@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.actors import (PRONOUNS_GROUP, PRONOUNS_PERSON, Actor, ActorMatcher, EntityTagger, is_home,
-                             article_countries, publisher_home, resolve_phrase)
+                             LOCATIVE_PREPS, article_countries, is_calendar_name, is_dateline_word, is_outlet,
+                             compose_code, named_place, origin_of, publisher_home, resolve_phrase)
 from pipeline.codebook.loader import ANY, Codebooks, Pattern
 
 TARGET_PREPS = ("with", "against", "on", "to", "at", "toward", "towards", "for", "from", "over", "into", "upon", "of",
@@ -378,6 +379,9 @@ def agent_of(tok):
     return None
 
 
+PERSON_POSSESSIVES = frozenset({"his", "her"})
+
+
 class ArticleContext:
     """What the coder remembers across the sentences of one article: the actors named so far
     (pronouns, surnames and "the group" refer back to them) and the article's country, when it is
@@ -405,6 +409,9 @@ class ArticleContext:
         self.unknown_names: list[tuple[object, object, Actor]] = []
         self.quote_speaker: Actor | None = None  # who spoke the quote a sentence may continue
         self.recent: list[tuple[object, Actor]] = []  # (doc, actor) resolved so far, in the order met
+        self.sentence_no = 0  # sentences observed so far
+        self.recent_groups: list[tuple[object, int, Actor]] = []  # (doc, sentence, group) resolved, in order
+        self.last_group_sentence = 0  # the sentence last_group was the source in
 
     def set_doc(self, doc, mentions) -> None:
         """The next part of the same article."""
@@ -425,6 +432,10 @@ class ArticleContext:
             named = self._unknown_person(head)
             return named if named is not None else self.last_person
         if low in PRONOUNS_GROUP:
+            # "it", "they": a group of the same or the previous sentence only; further back the
+            # story has moved on ("France criticized ... . [two sentences on a bridge] It will cost").
+            if self.sentence_no - self.last_group_sentence > 1:
+                return self._group_in_sentence(head)
             return self.last_group
         earlier = self._surname(head) or self._description(head)
         if earlier is not None:
@@ -432,9 +443,35 @@ class ArticleContext:
         a = resolve_phrase(head, self.mentions, self.when, self.default_country, nationality_alone=not as_source,
                            place_country=self.place_country if self.places is not None else None,
                            entity_label=self.entities.label if self.entities is not None else None)
+        if a is not None and a.country is None and a.agent is not None:
+            a = self._owner_country(head, a)
         if a is not None:
             self._note(head, a)
         return a
+
+    def _group_in_sentence(self, pronoun) -> Actor | None:
+        """"The Taliban's announcement that they ...": with no group as a source just before, the
+        nearest coded group named earlier in the pronoun's own sentence."""
+        if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+            return None  # "Beijing ... its", "China ... them": an object is rarely its own clause's subject
+        for doc, sentence_no, a in reversed(self.recent_groups):
+            if sentence_no != self.sentence_no or doc is not pronoun.doc:
+                break
+            if a.start < pronoun.idx:
+                return a
+        return None
+
+    def _owner_country(self, head, actor: Actor) -> Actor:
+        """"Trump told his advisers": a sector of no country of its own whose possessor is a
+        pronoun takes the country of what the pronoun refers to."""
+        poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in PERSON_POSSESSIVES | PRONOUNS_GROUP), None)
+        if poss is None:
+            return actor
+        owner = (self._unknown_person(poss) or self.last_person) if poss.lower_ in PERSON_POSSESSIVES else self.resolve(poss)
+        if owner is None or owner.country in (None, "IGO", "NGO", "IMG"):
+            return actor
+        return dataclasses.replace(actor, country=owner.country, code=compose_code(owner.country, actor.agent),
+                                   origin=origin_of("reference", "phrase"))
 
     def place_country(self, name: str, major: bool = False) -> str | None:
         """The country of a place name when the gazetteer places it reliably: all its places are
@@ -470,10 +507,11 @@ class ArticleContext:
         """Note the unknown names a sentence's clauses are about ("Kirkwood briefed reporters ...
         and he said"), so that a later "he" is not taken for an older person. Run before the
         sentence is coded; cheap (no NER unless a pronoun follows)."""
+        self.sentence_no += 1
         for tok in sent:
             if tok.pos_ != "PROPN" or tok.i in self.mentions:
                 continue
-            if tok.dep_ == "nsubj" and not any(c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
+            if tok.dep_ == "nsubj" and not is_calendar_name(tok) and not is_dateline_word(tok) and not any(c.dep_ == "appos" or c.i in self.mentions for c in tok.children):
                 actor = Actor(None, None, None, tok.text, tok.idx, tok.idx + len(tok.text), False, "none")
                 self.unknown_names.append((tok.doc, tok, actor))
             if tok.lower_ in self.names or not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
@@ -492,6 +530,9 @@ class ArticleContext:
         """Remember an actor for later reference: a person by surname, anything coded in order."""
         if actor.code is not None or actor.is_person:
             self.recent.append((head.doc, actor))
+        if actor.code is not None and not actor.is_person and not is_outlet(actor):
+            self.recent_groups.append((head.doc, self.sentence_no, actor))
+            del self.recent_groups[:-8]
         if actor.code is None and head.pos_ == "PROPN" and not actor.is_person:
             self.unknown_names.append((head.doc, head, actor))
             del self.unknown_names[:-3]
@@ -533,7 +574,8 @@ class ArticleContext:
                 c.dep_ in ("prep", "appos") and c.lower_ != "by" for c in head.children):
             return None  # "the armed group", "the group of ...": words of its own
         for doc, a in reversed(self.recent):
-            if (doc is head.doc and a.start >= head.idx) or a.is_person or a.code is None or a.origin == "reference":
+            if (doc is head.doc and a.start >= head.idx) or a.is_person or a.code is None or a.origin == "reference" \
+                    or (is_outlet(a) and "MED" not in agents):  # "the group" is not "Reuters"; "the newspaper" may be
                 continue
             if "*" in agents:  # a named organisation or group, not a country or its government
                 fits = a.origin == "codebook" and (a.country in ("IGO", "NGO", "IMG") or a.agent not in (None, "GOV"))
@@ -550,8 +592,9 @@ class ArticleContext:
         if actor.is_person:
             self.last_person = actor
             self.unknown_names.clear()
-        else:
+        elif not is_outlet(actor):  # "Reuters reported": the outlet is not what "it" is
             self.last_group = actor
+            self.last_group_sentence = self.sentence_no
 
 
 def reliable_article_country(counts) -> str | None:
@@ -744,6 +787,12 @@ class EventCoder:
         preps = _preps(tok)
         # "accused X of supporting the rebels": a clause is what is said, not whom it targets.
         preps = [(w, pobj, d) for w, pobj, d in preps if pobj.pos_ not in ("VERB", "AUX")]
+        # "visited Gregg at Mercy Memorial Hospital", "met Tom Baker at the university": a named
+        # place, or any place after a named person as the object, is where, not whom.
+        named_object = any(c.dep_ in ("dobj", "obj") and c.pos_ == "PROPN" for c in tok.children)
+        preps = [(w, pobj, d) for w, pobj, d in preps if not (
+            w in LOCATIVE_PREPS and w != (pattern.prep if pattern is not None else None)
+            and (named_object or named_place(pobj, ctx.mentions)))]
         if pattern is not None and pattern.prep:
             for word, pobj, _d in preps:
                 if word == pattern.prep:

@@ -283,3 +283,101 @@ def test_market_actors_of_no_country_are_no_event(code_text):
 def test_a_capitalised_word_before_a_country_is_not_part_of_its_name(code_text):
     events = _events(code_text, "Praising Kenya's efforts, Ethiopia criticized the rebels.")
     assert events and all(not (e["source_text"] or "").startswith("Praising") for e in events)
+
+
+# ----------------------------------------------------------------- actor-layer errors (issue 14)
+
+def _resolve(article_coder, text, word, when=dt.date(2019, 5, 1)):
+    """The actor ArticleContext resolves the first token `word` of `text` to."""
+    doc = article_coder.nlp(text)
+    coder = article_coder.coder
+    ctx = coder.context(doc, coder.matcher.mentions(doc), when, None)
+    return ctx.resolve(next(t for t in doc if t.text == word))
+
+
+@pytest.mark.parametrize("text,word", [
+    ("On Wednesday the talks resumed.", "Wednesday"),
+    ("Sunday was quiet in the capital.", "Sunday"),
+    ("March was the wettest month.", "March"),
+])
+def test_day_and_month_names_are_no_actors(article_coder, text, word):
+    assert _resolve(article_coder, text, word) is None
+
+
+def test_a_name_with_a_day_in_it_is_still_a_name(article_coder):
+    a = _resolve(article_coder, "Wednesday Addams met the mayor.", "Addams")
+    assert a is not None and a.text == "Wednesday Addams"
+
+
+@pytest.mark.parametrize("text", ["HUME – Residents met the mayor on Friday.", "HUME - Residents met the mayor."])
+def test_a_dateline_word_is_no_actor(article_coder, text):
+    assert _resolve(article_coder, text, "HUME") is None
+
+
+def test_an_outlet_lends_no_country_to_the_article(code_text):
+    text = ("The interview was broadcast by VOA. VOA said the report was accurate. "
+            "The government arrested three opposition activists.")
+    e = _one(code_text(text, dt.date(2008, 5, 1)), "17")
+    assert not (e["source_code"] or "").startswith("USA") and e["source_agent"] == "GOV"
+
+
+def test_an_outlet_is_no_antecedent(code_text):
+    text = "The Voice of America reported that the talks had stalled. The group said it would boycott the vote."
+    assert not any((e["source_code"] or "").endswith("MED") for e in code_text(text, dt.date(2008, 5, 1)))
+
+
+def test_it_refers_back_one_sentence_only(code_text):
+    near = code_text("Germany criticized the new tariffs on steel. It also condemned the plan.", dt.date(2019, 5, 1))
+    assert [e["source_code"] for e in near if e["source_text"] == "It"] == ["DEU"]
+    far = code_text("Germany criticized the new tariffs on steel. The harbour will be dredged next spring. "
+                    "Workers will finish the pier in June. It condemned the plan.", dt.date(2019, 5, 1))
+    assert not any(e["source_text"] == "It" for e in far)
+
+
+def test_a_conjoined_title_takes_the_country_of_its_conjunct(code_text):
+    evs = code_text("The U.S. envoy flew in on Monday. The envoy met President Bashar al-Assad and the foreign "
+                    "minister.", dt.date(2008, 5, 1))
+    targets = {e["target_code"] for e in evs if e["cameo_root"] == "04"}
+    assert "SYRGOV" in targets and "---GOV" not in targets and not any(t.startswith("USA") for t in targets if t)
+
+
+@pytest.mark.parametrize("text,place", [
+    ("The senator visited Maria Lopez at Mercy Memorial Hospital on Tuesday.", "Hospital"),
+    ("The mayor met Tom Baker at the university.", "university"),
+])
+def test_a_place_after_at_is_no_target(code_text, text, place):
+    e = _one(code_text(text, dt.date(2019, 5, 1)), "04")
+    assert place not in (e["target_text"] or "")
+
+
+def test_at_still_marks_a_target(code_text):
+    e = _one(code_text("Protesters threw stones at the police.", dt.date(2019, 5, 1)), "14")
+    assert e["target_code"] == "---COP"
+
+
+def test_a_media_noun_may_still_refer_to_an_outlet(code_text):
+    text = "The Washington Post published the leaked memo. The newspaper criticized the senator."
+    assert any(e["source_code"] == "USAMED" and e["source_text"] == "The newspaper" for e in code_text(text, dt.date(2008, 5, 1)))
+
+
+def test_a_sector_owned_by_a_pronoun_takes_its_referents_country(article_coder):
+    doc = article_coder.nlp("Angela Merkel briefed her top advisers.")
+    coder = article_coder.coder
+    ctx = coder.context(doc, coder.matcher.mentions(doc), dt.date(2016, 5, 1), None)
+    assert ctx.resolve(doc[1]).code == "DEUGOV"
+    a = ctx.resolve(next(t for t in doc if t.text == "advisers"))
+    assert a.code == "DEUGOV" and a.origin == "country=reference;agent=phrase"
+
+
+def test_they_may_refer_to_a_group_earlier_in_its_own_sentence(code_text):
+    text = ("Germany criticized the new tariffs on steel. The harbour will be dredged next spring. Workers will "
+            "finish the pier in June. No country has recognized the Taliban since they seized Kabul in 2021.")
+    evs = code_text(text, dt.date(2022, 5, 1))
+    assert any(e["source_text"] == "they" and e["source_code"].startswith("AFGINSTAL") for e in evs), \
+        [(e["source_code"], e["source_text"]) for e in evs]
+
+
+def test_a_conjoined_sector_noun_keeps_its_own_country(article_coder):
+    a = _resolve(article_coder, "Kenyan soldiers, backed by local militias and the French army, attacked the rebels.",
+                 "militias")
+    assert a is not None and a.code == "KENUAF"
