@@ -280,6 +280,9 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
             obj_tokens = [tok.head]
         obj_forms = set().union(*(phrase_forms(o, grammar) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        # "moved back into their home": the parser hangs the phrase on the particle
+        preps += [pp for c in tok.children if c.dep_ in ("prt", "advmod") for pp in _preps(c) if pp[2]]
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
     # "sent troops to help the army": the parser attaches a purpose infinitive as an adverbial clause.
     xcomps += [c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)]
@@ -942,7 +945,7 @@ class EventCoder:
             # the event, the report (residual, below) is not.
             reported = [] if any(e.code != "010" for e in main) else [
                 e for e in events if e not in main and e.code[:2] in MATERIAL_ROOTS and not e.pattern_id.startswith("future.")
-                and not any(t.dep_ in ("relcl", "acl") for t in (e.trigger, *e.trigger.ancestors))]
+                and _in_temporal_clause(e.trigger)]
             events = main + reported
         events = self._hoped_content(events, ctx)
         events = self._subordinate_statements(events)
@@ -1274,7 +1277,12 @@ class EventCoder:
                 sources = [a for a in self._actors(giver, ctx, as_source=True) if a.code] if giver is not None else []
                 targets = verb_targets = [a for a in self._actors(subj, ctx) if a.code] if subj is not None else []
                 if not sources:
-                    return []  # "the city received aid": no one named gave it
+                    # "Perez received a 10-year sentence": done to the subject by no one named;
+                    # "the city received aid": nothing a table counts without its giver
+                    if targets and self.grammar.stands_without_agent(pattern.code) and _realis(verb, self.grammar):
+                        return self._pairs(tok, pattern.code, pattern.pattern_id, [], targets, unknown_source=True,
+                                           alone=self.grammar.stands_alone(pattern.code))
+                    return []
             elif not is_negated(verb):
                 subj = self._participation(verb) or subject_of(verb)
                 sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True) if subj is not None else []
@@ -2065,6 +2073,20 @@ BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "b
 
 TOPIC_PREPS = {"of", "on", "over", "about", "against", "for", "concerning", "regarding", "into"}
 BACKGROUND_PREPS = {"despite", "after", "following", "amid", "amidst", "before", "since", "ahead"}
+
+
+def _in_temporal_clause(tok) -> bool:
+    """Inside a clause saying when something else happened ("when it came under attack"), and
+    not inside a relative or reason clause."""
+    for node in (tok, *tok.ancestors):
+        if node.dep_ in ("relcl", "acl"):
+            return False
+        if node.dep_ == "advcl":
+            return any(c.dep_ in ("mark", "advmod") and c.lower_ in TEMPORAL_MARKS for c in node.children)
+    return False
+
+
+TEMPORAL_MARKS = {"when", "as", "while", "after"}
 
 
 def _in_background_clause(tok) -> bool:

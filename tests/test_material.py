@@ -276,3 +276,16 @@ def test_municipal_annexation_and_leaving_a_job_are_no_events(code_text, text):
 def test_a_killing_with_no_weapon_named_is_conventional_force(code_text):
     ev = one(code_text("Boko Haram fighters killed 12 Nigerian soldiers in Borno on Friday."), "19")
     assert ev["cameo_code"] == "190"
+
+
+@pytest.mark.parametrize("text", [
+    "The family moved back into their home in Lahore last year.",
+    "Residents moved back to their villages after the floods.",
+    "The Kenyan president consoled her son after the funeral.",
+])
+def test_private_moves_and_kin_consoled_are_no_events(code_text, text):
+    assert not code_text(text)
+
+
+def test_forces_moving_back_from_a_town_still_retreat(code_text):
+    assert find(code_text("Rebel fighters moved back from the town of Kidal on Sunday."), "08")
