@@ -1134,7 +1134,10 @@ class EventCoder:
         g = self.grammar
         if self._hypothetical(tok):
             return True
-        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children) and not self._expected(tok):
+        holder = tok
+        while holder.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in holder.children):
+            holder = holder.head  # "they can seize the trailer or seize your house": both possible
+        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in holder.children) and not self._expected(tok):
             return False
         return self._future_family(tok, code) is None
 

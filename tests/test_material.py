@@ -289,3 +289,14 @@ def test_private_moves_and_kin_consoled_are_no_events(code_text, text):
 
 def test_forces_moving_back_from_a_town_still_retreat(code_text):
     assert find(code_text("Rebel fighters moved back from the town of Kidal on Sunday."), "08")
+
+
+def test_trapped_people_freed_and_towns_annexing_to_cities_are_no_events(code_text):
+    assert not code_text("Rescuers worked to free the driver from the wreckage of the car.")
+    assert not code_text("In 1965, the town voted to annex to Springfield.")
+    assert find(code_text("Kenya freed 20 Somali prisoners on Monday."), "08")
+
+
+def test_what_police_can_do_is_no_event_but_what_they_did_is(code_text):
+    assert not code_text("Kenyan police can arrest the protesters or disperse the crowd, officials said.")
+    assert len(code_text("Kenyan police arrested the protesters and dispersed the crowd.")) == 2
