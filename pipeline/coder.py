@@ -1154,8 +1154,11 @@ class EventCoder:
             if node.dep_ in ("advcl", "ccomp", "csubj") and any(
                     m.dep_ == "mark" and m.lower_ in g.condition_mark | g.question_mark for m in node.children):
                 return True
-            if node.dep_ == "xcomp" and node.head.pos_ == "ADJ" and node.head.lemma_.lower() in g.hypothetical_head:
+            if node.dep_ in ("xcomp", "ccomp") and node.head.pos_ == "ADJ" and node.head.lemma_.lower() in g.hypothetical_head:
                 return True
+            if node.dep_ == "ccomp" and any(c.dep_ == "acomp" and c.lemma_.lower() in g.hypothetical_head for c in node.head.children):
+                return True  # "it was unlikely that X would hold a summit"
+
             if node.head.i == node.i or node.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "relcl", "acl"):
                 break
             node = node.head
@@ -1264,6 +1267,8 @@ class EventCoder:
                     verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]):
                 verb = None
         verb_targets: list[Actor] = []
+        if verb is not None and self._hypothetical(verb):
+            return []  # "it was unlikely that the presidency would hold a summit": none was held
         if verb is not None and _in_background_clause(verb):
             verb = None  # "peacekeepers, who are deployed to oversee a ceasefire": a description
         if verb is not None and pattern.code[:2] in MATERIAL_ROOTS and not _realis(verb, self.grammar) and \

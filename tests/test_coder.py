@@ -1248,3 +1248,13 @@ def test_a_reported_attack_in_a_when_clause_is_coded_not_the_report(code_text):
 def test_weather_warnings_are_no_political_comment(code_text):
     assert not code_text("Kenyan meteorological officials warned that a cyclone would hit the coast on Tuesday.")
     assert not code_text("Indian officials warned of heavy flooding in Assam.")
+
+
+def test_an_unlikely_summit_is_no_meeting(code_text):
+    evs = code_text("The minister said it was unlikely that the Czech presidency would hold an EU-Israel summit.")
+    assert not find(evs, "04")
+    assert find(code_text("Kenya and Uganda held a summit in Nairobi on Monday."), "04")
+
+
+def test_warning_residents_of_a_fire_is_no_political_comment(code_text):
+    assert not code_text("Kenyan firefighters went door to door warning residents of the fire.")
