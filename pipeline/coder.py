@@ -1925,14 +1925,18 @@ class EventCoder:
 
     def _narrated(self, trig) -> bool:
         """The statement's content clause reports an occurrence: an action verb in the past or
-        progressive ("the group was making bombs", "detainees were flown"), not a state ("the
-        situation remained calm") nor a view or forecast ("would hold talks")."""
+        progressive ("the group was making bombs", "38,000 residents had cast votes"), not a state
+        ("the situation remained calm"), a view or forecast ("would hold talks"), nor what befell a
+        political matter ("the talks had failed")."""
         content = next((c for c in trig.children if c.dep_ == "ccomp" and c.i > trig.i), None)
         if content is None or content.pos_ not in ("VERB", "AUX") or content.lemma_.lower() in MOOD_COPULAS | {"have"}:
             return False
         if any(c.dep_ in ("aux", "auxpass") and c.lemma_.lower() in self.grammar.irrealis_aux | self.grammar.future_aux
                | self.grammar.possible_aux | self.grammar.obligation_aux for c in content.children):
             return False
+        subj = subject_of(content)
+        if subj is not None and subj.lemma_.lower() in self.grammar.political_topic:
+            return False  # "Damascus said the talks had failed": about a political matter
         return content.tag_ in ("VBD", "VBN", "VBG")
 
     def _quote_speaker(self, sent, ctx) -> Actor | None:
