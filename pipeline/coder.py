@@ -92,6 +92,10 @@ class Grammar:
     hostile_verbs: frozenset[str] = frozenset()
     response_verbs: frozenset[str] = frozenset()
     force_words: frozenset[str] = frozenset()
+    hypothetical_head: frozenset[str] = frozenset()
+    question_mark: frozenset[str] = frozenset()
+    converse_verbs: frozenset[str] = frozenset()
+    natural_hazard: frozenset[str] = frozenset()
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
@@ -112,7 +116,9 @@ class Grammar:
                    condemn_words=get("&CONDEMN_WORDS"), commentator_nouns=get("&COMMENTATOR_NOUNS"),
                    denial_words=get("&DENIAL_WORDS"), accusation=get("&R01_ACCUSATION"),
                    litotes=get("&LITOTES_HEAD"), hostile_verbs=get("&HOSTILE_VERBS"),
-                   response_verbs=get("&RESPONSE_VERBS"), force_words=get("&FORCE_WORDS"))
+                   response_verbs=get("&RESPONSE_VERBS"), force_words=get("&FORCE_WORDS"),
+                   hypothetical_head=get("&HYPOTHETICAL_HEAD"), question_mark=get("&QUESTION_MARK"),
+                   converse_verbs=get("&CONVERSE_VERBS"), natural_hazard=get("&NATURAL_HAZARD"))
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -275,6 +281,9 @@ def match_pattern(tok, candidates: list[Pattern], grammar: Grammar = NO_GRAMMAR)
             obj_tokens = [tok.head]
         obj_forms = set().union(*(phrase_forms(o, grammar) for o in obj_tokens)) if obj_tokens else set()
     preps = _preps(tok)
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        # "moved back into their home": the parser hangs the phrase on the particle
+        preps += [pp for c in tok.children if c.dep_ in ("prt", "advmod") for pp in _preps(c) if pp[2]]
     xcomps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX", "NOUN")]
     # "sent troops to help the army": the parser attaches a purpose infinitive as an adverbial clause.
     xcomps += [c for c in tok.children if c.dep_ == "advcl" and _bare_infinitive(c)]
@@ -980,7 +989,13 @@ class EventCoder:
                                                                  for e in events if e not in main)):
             # A plain statement in the main clause does not silence a demand, appeal, criticism or
             # threat in a subordinate one ("While she demanded an end to the fighting, she said ...").
-            events = main
+            # Nor does an attribution silence the act it reports in a temporal clause ("police
+            # reported the convoy was passing through X when it came under attack"): the attack is
+            # the event, the report (residual, below) is not.
+            reported = [] if any(e.code != "010" for e in main) else [
+                e for e in events if e not in main and e.code[:2] in MATERIAL_ROOTS and not e.pattern_id.startswith("future.")
+                and _in_temporal_clause(e.trigger)]
+            events = main + reported
         events = self._hoped_content(events, ctx)
         events = self._subordinate_statements(events)
         about = [self._statement_about(e, ctx) for e in events]
@@ -1135,6 +1150,9 @@ class EventCoder:
         (`&PHYSICAL_TARGETS`), not a person or a policy that words attack."""
         verb = tok.head.head
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.pos_ == "PRON" and verb.dep_ == "advcl":
+            # "the convoy was passing through X when it came under attack": "it" is the convoy
+            subj = subject_of(verb.head) or subj
         return subj is not None and bool({subj.lemma_.lower(), *(f"{m.lemma_.lower()} {subj.lemma_.lower()}" for m in subj.children
                                                                   if m.dep_ == "compound")} & self.material.physical_targets)
 
@@ -1163,9 +1181,37 @@ class EventCoder:
         """A verb under "may", "might", "could" that is no threat or promise (those are coded
         through their families, `_future_family`)."""
         g = self.grammar
-        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in tok.children) and not self._expected(tok):
+        if self._hypothetical(tok):
+            return True
+        holder = tok
+        while holder.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in holder.children):
+            holder = holder.head  # "they can seize the trailer or seize your house": both possible
+        if not any(c.dep_ == "aux" and c.lower_ in g.possible_aux for c in holder.children) and not self._expected(tok):
             return False
         return self._future_family(tok, code) is None
+
+    def _hypothetical(self, tok) -> bool:
+        """A clause that reports nothing: the condition of an if-clause ("if the army attacks"),
+        an indirect question ("asked whether to send them back"), the complement of an adjective of
+        likelihood or judgement ("more likely to be arrested", "is it safe to send them back"), or a
+        direct question."""
+        g = self.grammar
+        if tok.sent.text.rstrip().rstrip('"\u201d\'').endswith("?"):
+            return True
+        node = tok
+        for _ in range(4):
+            if node.dep_ in ("advcl", "ccomp", "csubj") and any(
+                    m.dep_ == "mark" and m.lower_ in g.condition_mark | g.question_mark for m in node.children):
+                return True
+            if node.dep_ in ("xcomp", "ccomp") and node.head.pos_ == "ADJ" and node.head.lemma_.lower() in g.hypothetical_head:
+                return True
+            if node.dep_ == "ccomp" and any(c.dep_ == "acomp" and c.lemma_.lower() in g.hypothetical_head for c in node.head.children):
+                return True  # "it was unlikely that X would hold a summit"
+
+            if node.head.i == node.i or node.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "relcl", "acl"):
+                break
+            node = node.head
+        return False
 
     def _speaker_of_itself(self, tok) -> bool:
         """tok is the content of a speech verb and its subject is a pronoun for the speaker ("X
@@ -1270,13 +1316,31 @@ class EventCoder:
                     verb, self.index.candidates("verb", verb.lemma_.lower()), self.grammar)[0]):
                 verb = None
         verb_targets: list[Actor] = []
+        if verb is not None and self._hypothetical(verb):
+            return []  # "it was unlikely that the presidency would hold a summit": none was held
         if verb is not None and _in_background_clause(verb):
             verb = None  # "peacekeepers, who are deployed to oversee a ceasefire": a description
         if verb is not None and pattern.code[:2] in MATERIAL_ROOTS and not _realis(verb, self.grammar) and \
                 self._future_family(verb, pattern.code) is None:
             verb = None  # "it could see tariffs on Chinese cars": no one imposed them
         if not sources and verb is not None:
-            if not is_negated(verb):
+            if not is_negated(verb) and tok.dep_ in ("dobj", "obj") and verb.lemma_.lower() in self.grammar.converse_verbs \
+                    and not is_passive(verb):
+                # "Pakistan received bailout packages from the IMF": the giver ("from") acts on the
+                # receiver (the subject).
+                giver = next((p for w, p, d in _preps(verb) if w == "from" and d), None) or next(
+                    (p for w, p, d in _preps(tok) if w == "from" and d), None)
+                subj = subject_of(verb)
+                sources = [a for a in self._actors(giver, ctx, as_source=True) if a.code] if giver is not None else []
+                targets = verb_targets = [a for a in self._actors(subj, ctx) if a.code] if subj is not None else []
+                if not sources:
+                    # "Perez received a 10-year sentence": done to the subject by no one named;
+                    # "the city received aid": nothing a table counts without its giver
+                    if targets and self.grammar.stands_without_agent(pattern.code) and _realis(verb, self.grammar):
+                        return self._pairs(tok, pattern.code, pattern.pattern_id, [], targets, unknown_source=True,
+                                           alone=self.grammar.stands_alone(pattern.code))
+                    return []
+            elif not is_negated(verb):
                 subj = self._participation(verb) or subject_of(verb)
                 sources = self._actors(subj, ctx, self._speaker(verb, ctx), as_source=True) if subj is not None else []
                 verb_targets = [a for a in self._target_candidates(verb, None, ctx) if a.code]
@@ -1856,6 +1920,8 @@ class EventCoder:
             # "Gregory Brew, a senior Iran analyst", "a fellow at the Brookings Institution": a
             # commentator the press quotes, whatever country the phrase names
             return None
+        if self._about_nature(ev.trigger):
+            return None  # "forecasters warned that a storm would hit the coast": no political act
         if ev.code not in ("010", "011"):
             return ev  # a comment with a mood (012, 013) need not name a topic
 
@@ -1886,10 +1952,41 @@ class EventCoder:
                 if topic(a) and (a.start, a.end) not in seen:
                     return dataclasses.replace(ev, target=a, pattern_id=f"{ev.pattern_id}>about")
                 seen.add((a.start, a.end))
+        if self._narrated(trig):
+            # "officials said the detainees were flown aboard an aircraft": an attribution of an
+            # occurrence no pattern codes is the press's sourcing, not a statement
+            return None
         if words & self.grammar.political_topic:
             # "said the situation on the border remained calm": about a political matter
             return dataclasses.replace(ev, target=None)
         return None
+
+    def _about_nature(self, trig) -> bool:
+        """The comment is about weather or a natural hazard (`&NATURAL_HAZARD`): the subject of its
+        content clause, or what it warns of/about."""
+        hazard = self.grammar.natural_hazard
+        for c in trig.children:
+            if c.dep_ == "ccomp":
+                subj = subject_of(c)
+                if subj is not None and subj.lemma_.lower() in hazard:
+                    return True
+        return any(w in ("of", "about") and p.lemma_.lower() in hazard for w, p, d in _preps(trig) if d)
+
+    def _narrated(self, trig) -> bool:
+        """The statement's content clause reports an occurrence: an action verb in the past or
+        progressive ("the group was making bombs", "38,000 residents had cast votes"), not a state
+        ("the situation remained calm"), a view or forecast ("would hold talks"), nor what befell a
+        political matter ("the talks had failed")."""
+        content = next((c for c in trig.children if c.dep_ == "ccomp" and c.i > trig.i), None)
+        if content is None or content.pos_ not in ("VERB", "AUX") or content.lemma_.lower() in MOOD_COPULAS | {"have"}:
+            return False
+        if any(c.dep_ in ("aux", "auxpass") and c.lemma_.lower() in self.grammar.irrealis_aux | self.grammar.future_aux
+               | self.grammar.possible_aux | self.grammar.obligation_aux for c in content.children):
+            return False
+        subj = subject_of(content)
+        if subj is not None and subj.lemma_.lower() in self.grammar.political_topic:
+            return False  # "Damascus said the talks had failed": about a political matter
+        return content.tag_ in ("VBD", "VBN", "VBG")
 
     def _quote_speaker(self, sent, ctx) -> Actor | None:
         """The speaker of a quote this sentence attributes ('"...," he said'), kept for a next
@@ -2037,6 +2134,20 @@ BACKGROUND_MARKS = {"unless", "if", "until", "as", "after", "since", "while", "b
 
 TOPIC_PREPS = {"of", "on", "over", "about", "against", "for", "concerning", "regarding", "into"}
 BACKGROUND_PREPS = {"despite", "after", "following", "amid", "amidst", "before", "since", "ahead"}
+
+
+def _in_temporal_clause(tok) -> bool:
+    """Inside a clause saying when something else happened ("when it came under attack"), and
+    not inside a relative or reason clause."""
+    for node in (tok, *tok.ancestors):
+        if node.dep_ in ("relcl", "acl"):
+            return False
+        if node.dep_ == "advcl":
+            return any(c.dep_ in ("mark", "advmod") and c.lower_ in TEMPORAL_MARKS for c in node.children)
+    return False
+
+
+TEMPORAL_MARKS = {"when", "as", "while", "after"}
 
 
 def _in_background_clause(tok) -> bool:

@@ -1207,3 +1207,55 @@ def test_a_continuing_quote_keeps_its_speaker(code_text):
     evs = code_text('"The border must stay open," Kenyan Foreign Minister Raychelle Omamo said on Monday. '
                     'Traders waited at the crossing. "I urge the Ugandan government to release the prisoners."')
     assert not [e for e in evs if e["cameo_root"] == "02"]
+
+
+# ----------------------------------------------------------------- clauses that report nothing
+
+@pytest.mark.parametrize("text", [
+    "If the army attacks the city, thousands of residents will flee.",
+    "Young men are more likely to be arrested by police than women.",
+    "Activists asked whether it is safe to send the refugees back to Syria.",
+    "Did the army attack the village on Sunday?",
+])
+def test_conditions_questions_and_likelihoods_are_no_events(code_text, text):
+    assert not [e for e in code_text(text) if e["cameo_root"] in ("17", "18", "19", "20")]
+
+
+def test_a_real_event_beside_a_likelihood_is_still_coded(code_text):
+    assert find(code_text("Police arrested the opposition leader in Nairobi on Friday."), "17")
+
+
+# ----------------------------------------------------------------- attributions
+
+@pytest.mark.parametrize("text", [
+    "Kenyan authorities said the group was making explosives in a warehouse.",
+    "Kenyan officials said more than 38,000 residents had cast votes early.",
+])
+def test_attributing_an_uncoded_occurrence_is_no_statement(code_text, text):
+    assert not code_text(text)
+
+
+def test_a_comment_on_a_state_of_affairs_is_still_a_statement(code_text):
+    assert find(code_text("Kenyan officials said the situation on the border remained calm."), "01")
+    assert find(code_text("Kenyan officials said the talks had failed."), "01")
+
+
+def test_a_reported_attack_in_a_when_clause_is_coded_not_the_report(code_text):
+    evs = code_text("Pakistani police reported the convoy was travelling through Quetta when it came under attack.")
+    assert [e["cameo_root"] for e in evs] == ["19"]
+    assert evs[0]["source_code"] is None
+
+
+def test_weather_warnings_are_no_political_comment(code_text):
+    assert not code_text("Kenyan meteorological officials warned that a cyclone would hit the coast on Tuesday.")
+    assert not code_text("Indian officials warned of heavy flooding in Assam.")
+
+
+def test_an_unlikely_summit_is_no_meeting(code_text):
+    evs = code_text("The minister said it was unlikely that the Czech presidency would hold an EU-Israel summit.")
+    assert not find(evs, "04")
+    assert find(code_text("Kenya and Uganda held a summit in Nairobi on Monday."), "04")
+
+
+def test_warning_residents_of_a_fire_is_no_political_comment(code_text):
+    assert not code_text("Kenyan firefighters went door to door warning residents of the fire.")

@@ -72,7 +72,8 @@ def test_patient_roles_column_is_validated(tmp_path):
 # ----------------------------------------------------------------- casualty lists, results
 
 def test_casualty_list_gives_one_event_per_victim_group(code_text):
-    events = find(code_text("Eighteen Nigerian soldiers and five civilians were among those killed in Borno."), "18")
+    # a killing with no weapon named is conventional force (190) per the CAMEO manual's 190 notes
+    events = find(code_text("Eighteen Nigerian soldiers and five civilians were among those killed in Borno."), "19")
     assert {e["target_agent"] for e in events} == {"MIL", "CVL"}
     assert all(e["source_code"] is None for e in events)
 
@@ -249,3 +250,53 @@ def test_clashes_that_a_killing_triggered_happened(code_text):
     events = find(code_text("The killing triggered clashes between police and protesters in Nairobi."), "14")
     assert {(e["source_agent"], e["target_agent"]) for e in events} == {("COP", "CVL"), ("CVL", "COP")}
     assert not find(code_text("Analysts fear the vote could trigger clashes in Nairobi."), "14")
+
+
+# ----------------------------------------------------------------- senses and directions
+
+def test_receiving_aid_from_a_donor_makes_the_donor_the_source(code_text):
+    ev = one(code_text("Egypt has received three loan packages from the World Bank since 2016."), "07")
+    assert ev["source_code"] == "IGOWBK" and ev["target_code"] == "EGY"
+
+
+def test_an_act_sparking_protests_codes_the_protests(code_text):
+    assert find(code_text("The court ruling sparked protests in Nairobi on Monday."), "14")
+    # criticism drawn is still no criticism by the subject
+    assert not find(code_text("The Kenyan court ruling drew criticism on Monday."), "11")
+
+
+@pytest.mark.parametrize("text", [
+    "The city of Springfield annexed the neighboring village in 1889.",
+    "The Kenyan minister resigned from his job at the bank in 1999.",
+])
+def test_municipal_annexation_and_leaving_a_job_are_no_events(code_text, text):
+    assert not code_text(text)
+
+
+def test_a_killing_with_no_weapon_named_is_conventional_force(code_text):
+    ev = one(code_text("Boko Haram fighters killed 12 Nigerian soldiers in Borno on Friday."), "19")
+    assert ev["cameo_code"] == "190"
+
+
+@pytest.mark.parametrize("text", [
+    "The family moved back into their home in Lahore last year.",
+    "Residents moved back to their villages after the floods.",
+    "The Kenyan president consoled her son after the funeral.",
+])
+def test_private_moves_and_kin_consoled_are_no_events(code_text, text):
+    assert not code_text(text)
+
+
+def test_forces_moving_back_from_a_town_still_retreat(code_text):
+    assert find(code_text("Rebel fighters moved back from the town of Kidal on Sunday."), "08")
+
+
+def test_trapped_people_freed_and_towns_annexing_to_cities_are_no_events(code_text):
+    assert not code_text("Rescuers worked to free the driver from the wreckage of the car.")
+    assert not code_text("In 1965, the town voted to annex to Springfield.")
+    assert find(code_text("Kenya freed 20 Somali prisoners on Monday."), "08")
+
+
+def test_what_police_can_do_is_no_event_but_what_they_did_is(code_text):
+    assert not code_text("Kenyan police can arrest the protesters or disperse the crowd, officials said.")
+    assert len(code_text("Kenyan police arrested the protesters and dispersed the crowd.")) == 2
