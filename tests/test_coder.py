@@ -1259,3 +1259,10 @@ def test_an_unlikely_summit_is_no_meeting(code_text):
 
 def test_warning_residents_of_a_fire_is_no_political_comment(code_text):
     assert not code_text("Kenyan firefighters went door to door warning residents of the fire.")
+
+
+def test_traffic_accidents_are_no_violence(code_text):
+    assert not [e for e in code_text("One man was killed after crashing his car on the highway in Ohio on Sunday.",
+                                     article_id="acc1") if e["cameo_root"] in ("18", "19", "20")]
+    assert not [e for e in code_text("A Kenyan student was struck by a car and killed in Nairobi on Monday.",
+                                     article_id="acc2") if e["cameo_root"] in ("18", "19", "20")]
