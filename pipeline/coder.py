@@ -43,82 +43,77 @@ class CodedEvent:
     location_token: object | None = None
 
 
+def _word_set(name: str, upper: bool = False):
+    """A grammar field read from the word set `name` of codebooks/cameo/synsets (`upper`: the
+    members are sector codes, compared upper-case)."""
+    return dataclasses.field(default=frozenset(), metadata={"word_set": name, "upper": upper})
+
+
+def _from_word_sets(cls, synsets):
+    values = {}
+    for f in dataclasses.fields(cls):
+        members = synsets.get(f.metadata["word_set"], frozenset())
+        values[f.name] = frozenset(m.upper() for m in members) if f.metadata["upper"] else members
+    return cls(**values)
+
+
 @dataclass(frozen=True)
 class Grammar:
     """Word sets the grammar rules read (codebooks/cameo/synsets/grammar.csv)."""
 
-    partitive: frozenset[str] = frozenset()
-    future_aux: frozenset[str] = frozenset()
-    ready_adj: frozenset[str] = frozenset()
-    light_chain: frozenset[str] = frozenset()
-    reciprocal: frozenset[str] = frozenset()
-    obligation_aux: frozenset[str] = frozenset()
-    obligation_head: frozenset[str] = frozenset()
-    collective: frozenset[str] = frozenset()
-    possible_aux: frozenset[str] = frozenset()
-    ultimatum_mark: frozenset[str] = frozenset()
-    condition_mark: frozenset[str] = frozenset()
-    announce: frozenset[str] = frozenset()
-    participation: frozenset[str] = frozenset()
-    plan_verbs: frozenset[str] = frozenset()
-    halt_verbs: frozenset[str] = frozenset()
-    issue_leadership: frozenset[str] = frozenset()
-    issue_regime: frozenset[str] = frozenset()
-    issue_rights: frozenset[str] = frozenset()
-    issue_policy: frozenset[str] = frozenset()
-    optimistic: frozenset[str] = frozenset()
-    pessimistic: frozenset[str] = frozenset()
-    agentless: frozenset[str] = frozenset()
-    untargeted: frozenset[str] = frozenset()
-    occur: frozenset[str] = frozenset()
-    perform: frozenset[str] = frozenset()
-    irrealis_aux: frozenset[str] = frozenset()
-    generic_quant: frozenset[str] = frozenset()
-    commentator_agents: frozenset[str] = frozenset()
-    political_topic: frozenset[str] = frozenset()
-    death: frozenset[str] = frozenset()
-    private_agents: frozenset[str] = frozenset()
-    undergo: frozenset[str] = frozenset()
-    armed_agents: frozenset[str] = frozenset()
-    expect_head: frozenset[str] = frozenset()
-    wish_verbs: frozenset[str] = frozenset()
-    naming_verbs: frozenset[str] = frozenset()
-    praise_words: frozenset[str] = frozenset()
-    condemn_words: frozenset[str] = frozenset()
-    commentator_nouns: frozenset[str] = frozenset()
-    denial_words: frozenset[str] = frozenset()
-    accusation: frozenset[str] = frozenset()
-    litotes: frozenset[str] = frozenset()
-    hostile_verbs: frozenset[str] = frozenset()
-    response_verbs: frozenset[str] = frozenset()
-    force_words: frozenset[str] = frozenset()
-    hypothetical_head: frozenset[str] = frozenset()
-    question_mark: frozenset[str] = frozenset()
-    converse_verbs: frozenset[str] = frozenset()
-    natural_hazard: frozenset[str] = frozenset()
+    partitive: frozenset[str] = _word_set("&PARTITIVE")
+    future_aux: frozenset[str] = _word_set("&FUTURE_AUX")
+    ready_adj: frozenset[str] = _word_set("&READY_ADJ")
+    light_chain: frozenset[str] = _word_set("&LIGHT_CHAIN")
+    reciprocal: frozenset[str] = _word_set("&RECIPROCAL")
+    obligation_aux: frozenset[str] = _word_set("&OBLIGATION_AUX")
+    obligation_head: frozenset[str] = _word_set("&OBLIGATION_HEAD")
+    collective: frozenset[str] = _word_set("&COLLECTIVE")
+    possible_aux: frozenset[str] = _word_set("&POSSIBLE_AUX")
+    ultimatum_mark: frozenset[str] = _word_set("&ULTIMATUM_MARK")
+    condition_mark: frozenset[str] = _word_set("&CONDITION_MARK")
+    announce: frozenset[str] = _word_set("&ANNOUNCE")
+    participation: frozenset[str] = _word_set("&PARTICIPATION")
+    plan_verbs: frozenset[str] = _word_set("&PLAN_VERBS")
+    halt_verbs: frozenset[str] = _word_set("&HALT_VERBS")
+    issue_leadership: frozenset[str] = _word_set("&ISSUE_LEADERSHIP")
+    issue_regime: frozenset[str] = _word_set("&ISSUE_REGIME")
+    issue_rights: frozenset[str] = _word_set("&ISSUE_RIGHTS")
+    issue_policy: frozenset[str] = _word_set("&ISSUE_POLICY")
+    optimistic: frozenset[str] = _word_set("&OPTIMISTIC")
+    pessimistic: frozenset[str] = _word_set("&PESSIMISTIC")
+    agentless: frozenset[str] = _word_set("&AGENTLESS")
+    untargeted: frozenset[str] = _word_set("&UNTARGETED")
+    occur: frozenset[str] = _word_set("&OCCUR")
+    perform: frozenset[str] = _word_set("&PERFORM")
+    irrealis_aux: frozenset[str] = _word_set("&IRREALIS_AUX")
+    generic_quant: frozenset[str] = _word_set("&GENERIC_QUANT")
+    commentator_agents: frozenset[str] = _word_set("&COMMENTATOR_AGENTS", upper=True)
+    political_topic: frozenset[str] = _word_set("&POLITICAL_TOPIC")
+    death: frozenset[str] = _word_set("&DEATH")
+    private_agents: frozenset[str] = _word_set("&PRIVATE_AGENTS", upper=True)
+    undergo: frozenset[str] = _word_set("&UNDERGO")
+    armed_agents: frozenset[str] = _word_set("&ARMED_AGENTS", upper=True)
+    expect_head: frozenset[str] = _word_set("&EXPECT_HEAD")
+    wish_verbs: frozenset[str] = _word_set("&WISH_VERBS")
+    naming_verbs: frozenset[str] = _word_set("&NAMING_VERBS")
+    praise_words: frozenset[str] = _word_set("&PRAISE_WORDS")
+    condemn_words: frozenset[str] = _word_set("&CONDEMN_WORDS")
+    commentator_nouns: frozenset[str] = _word_set("&COMMENTATOR_NOUNS")
+    denial_words: frozenset[str] = _word_set("&DENIAL_WORDS")
+    accusation: frozenset[str] = _word_set("&R01_ACCUSATION")
+    litotes: frozenset[str] = _word_set("&LITOTES_HEAD")
+    hostile_verbs: frozenset[str] = _word_set("&HOSTILE_VERBS")
+    response_verbs: frozenset[str] = _word_set("&RESPONSE_VERBS")
+    force_words: frozenset[str] = _word_set("&FORCE_WORDS")
+    hypothetical_head: frozenset[str] = _word_set("&HYPOTHETICAL_HEAD")
+    question_mark: frozenset[str] = _word_set("&QUESTION_MARK")
+    converse_verbs: frozenset[str] = _word_set("&CONVERSE_VERBS")
+    natural_hazard: frozenset[str] = _word_set("&NATURAL_HAZARD")
 
     @classmethod
     def from_synsets(cls, synsets) -> Grammar:
-        get = lambda name: synsets.get(name, frozenset())  # noqa: E731
-        return cls(get("&PARTITIVE"), get("&FUTURE_AUX"), get("&READY_ADJ"), get("&LIGHT_CHAIN"), get("&RECIPROCAL"),
-                   get("&OBLIGATION_AUX"), get("&OBLIGATION_HEAD"), get("&COLLECTIVE"), get("&POSSIBLE_AUX"), get("&ULTIMATUM_MARK"),
-                   get("&CONDITION_MARK"), get("&ANNOUNCE"),
-                   get("&PARTICIPATION"), get("&PLAN_VERBS"),
-                   get("&HALT_VERBS"), get("&ISSUE_LEADERSHIP"), get("&ISSUE_REGIME"), get("&ISSUE_RIGHTS"),
-                   get("&ISSUE_POLICY"), get("&OPTIMISTIC"), get("&PESSIMISTIC"),
-                   get("&AGENTLESS"), get("&UNTARGETED"), get("&OCCUR"), get("&PERFORM"),
-                   get("&IRREALIS_AUX"), get("&GENERIC_QUANT"), frozenset(a.upper() for a in get("&COMMENTATOR_AGENTS")),
-                   get("&POLITICAL_TOPIC"), get("&DEATH"),
-                   frozenset(a.upper() for a in get("&PRIVATE_AGENTS")), get("&UNDERGO"),
-                   frozenset(a.upper() for a in get("&ARMED_AGENTS")), expect_head=get("&EXPECT_HEAD"),
-                   wish_verbs=get("&WISH_VERBS"),
-                   naming_verbs=get("&NAMING_VERBS"), praise_words=get("&PRAISE_WORDS"),
-                   condemn_words=get("&CONDEMN_WORDS"), commentator_nouns=get("&COMMENTATOR_NOUNS"),
-                   denial_words=get("&DENIAL_WORDS"), accusation=get("&R01_ACCUSATION"),
-                   litotes=get("&LITOTES_HEAD"), hostile_verbs=get("&HOSTILE_VERBS"),
-                   response_verbs=get("&RESPONSE_VERBS"), force_words=get("&FORCE_WORDS"),
-                   hypothetical_head=get("&HYPOTHETICAL_HEAD"), question_mark=get("&QUESTION_MARK"),
-                   converse_verbs=get("&CONVERSE_VERBS"), natural_hazard=get("&NATURAL_HAZARD"))
+        return _from_word_sets(cls, synsets)
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.reciprocal)
@@ -149,19 +144,17 @@ class MaterialGrammar:
     `&MATERIEL`, weapons a source launches or sends ("drones", "missiles", "warships"); `&PARTICULAR`,
     code prefixes whose definite event nouns are events that happened ("the kidnapping of the girls")."""
 
-    human_patient: frozenset[str] = frozenset()
-    result: frozenset[str] = frozenset()
-    toll_heads: frozenset[str] = frozenset()
-    force_moves: frozenset[str] = frozenset()
-    physical_targets: frozenset[str] = frozenset()
-    materiel: frozenset[str] = frozenset()
-    particular: frozenset[str] = frozenset()
+    human_patient: frozenset[str] = _word_set("&HUMAN_PATIENT")
+    result: frozenset[str] = _word_set("&RESULT")
+    toll_heads: frozenset[str] = _word_set("&TOLL_HEADS")
+    force_moves: frozenset[str] = _word_set("&FORCE_MOVES")
+    physical_targets: frozenset[str] = _word_set("&PHYSICAL_TARGETS")
+    materiel: frozenset[str] = _word_set("&MATERIEL")
+    particular: frozenset[str] = _word_set("&PARTICULAR")
 
     @classmethod
     def from_synsets(cls, synsets) -> MaterialGrammar:
-        get = lambda name: synsets.get(name, frozenset())  # noqa: E731
-        return cls(get("&HUMAN_PATIENT"), get("&RESULT"), get("&TOLL_HEADS"), get("&FORCE_MOVES"), get("&PHYSICAL_TARGETS"),
-                   get("&MATERIEL"), get("&PARTICULAR"))
+        return _from_word_sets(cls, synsets)
 
 
 class PatternIndex:
