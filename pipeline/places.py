@@ -168,15 +168,20 @@ def _state_abbreviations() -> list[tuple[str, str]]:
     return [(r["abbreviation"], r["state"]) for r in codebook_rows(path)]
 
 
-@lru_cache(maxsize=1)
-def not_places() -> frozenset[str]:
-    """Capitalised words that name towns somewhere but almost never mean a place in news."""
+def _codebook_words(name: str) -> frozenset[str]:
+    """The lower-cased `word` column of codebooks/places/<name> (empty when the file is absent)."""
     from pipeline.paths import codebooks_dir
 
-    path = codebooks_dir() / "places" / "not_places.csv"
+    path = codebooks_dir() / "places" / name
     if not path.is_file():
         return frozenset()
     return frozenset(r["word"].lower() for r in codebook_rows(path))
+
+
+@lru_cache(maxsize=1)
+def not_places() -> frozenset[str]:
+    """Capitalised words that name towns somewhere but almost never mean a place in news."""
+    return _codebook_words("not_places.csv")
 
 
 KIND_RANK = {"country": 3, "admin1": 2, "admin2": 1, "city": 0}
@@ -572,12 +577,7 @@ def person_titles() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def not_titles() -> frozenset[str]:
     """Words of nameparser's title list that begin place names or names of bodies ("Grand Rapids")."""
-    from pipeline.paths import codebooks_dir
-
-    path = codebooks_dir() / "places" / "not_person_titles.csv"
-    if not path.is_file():
-        return frozenset()
-    return frozenset(r["word"].lower() for r in codebook_rows(path))
+    return _codebook_words("not_person_titles.csv")
 
 
 

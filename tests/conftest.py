@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,14 @@ def code_text(article_coder):
         return [r for rows in code_articles([art], article_coder) for r in rows]
 
     return run
+
+
+@pytest.fixture()
+def book_copy(tmp_path):
+    """A copy of the project's codebooks to edit in a test."""
+    target = tmp_path / "codebooks"
+    shutil.copytree(ROOT / "codebooks", target)
+    return target
 
 
 def shared_file(*parts: str) -> Path:

@@ -6,13 +6,6 @@ from pipeline.codebook.loader import check_codebooks
 from tests.conftest import ROOT
 
 
-@pytest.fixture()
-def book_copy(tmp_path):
-    target = tmp_path / "codebooks"
-    shutil.copytree(ROOT / "codebooks", target)
-    return target
-
-
 def messages(root):
     _, problems = check_codebooks(root)
     return [str(p) for p in problems]

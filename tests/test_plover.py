@@ -1,6 +1,5 @@
 """PLOVER beside CAMEO: the generated mapping, its validating loader and the event columns."""
 
-import shutil
 import subprocess
 import sys
 
@@ -59,13 +58,6 @@ def test_generator_reads_the_table_format(tmp_path):
     rows = convert(table, {"190", "196", "175"})
     assert rows == [("175", "ASSAULT", "pro_autocracy", "military"), ("190", "ASSAULT", "", "military"),
                     ("196", "ASSAULT", "", "legal; military")]
-
-
-@pytest.fixture()
-def book_copy(tmp_path):
-    target = tmp_path / "codebooks"
-    shutil.copytree(ROOT / "codebooks", target)
-    return target
 
 
 def test_bad_plover_rows_are_reported_with_file_and_line(book_copy):
